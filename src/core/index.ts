@@ -1,0 +1,8 @@
+/**
+ * esdlab core: pure TypeScript (no Node or DOM imports). Runs in the kernel, the CLI and the
+ * widget's browser code alike.
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './rng';
+export * from './matrix';

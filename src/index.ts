@@ -1,0 +1,6 @@
+/**
+ * esdlab: spectral diagnostics of neural-network weights.
+ * The public API: the pure core plus the Node-only parts (loaders, engine, kernel, CLI helpers).
+ * @packageDocumentation
+ */
+export * from './core';
