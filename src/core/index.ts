@@ -6,3 +6,4 @@
 export * from './errors';
 export * from './rng';
 export * from './matrix';
+export * from './spectrumBackend';
