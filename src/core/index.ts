@@ -7,3 +7,5 @@ export * from './errors';
 export * from './rng';
 export * from './matrix';
 export * from './spectrumBackend';
+export * from './gram';
+export * from './eigen';
