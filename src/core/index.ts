@@ -9,3 +9,5 @@ export * from './matrix';
 export * from './spectrumBackend';
 export * from './gram';
 export * from './eigen';
+export * from './layerMatrices';
+export * from './esd';
