@@ -1,0 +1,77 @@
+/**
+ * The {@link Model} abstraction every loader returns: a lazily readable list of named tensors plus
+ * what the file says about layers (types from its graph, the framework's conv layout). Reading a
+ * model lists tensors only; values are read one tensor at a time by {@link Model.readTensor}.
+ */
+import { EsdlabError } from '../core/errors';
+import { toTensor, type DenseTensor, type TensorInput } from '../core/matrix';
+import type { ConvLayout } from '../core/layerMatrices';
+import { extractLayers, type LayerInfo, type TensorEntry } from '../core/modelLayers';
+
+/** A model opened by a loader. */
+export interface Model {
+  /** Format name, e.g. `safetensors`, `tfjs-graph`, `npz`, `ww-flatfiles`, `memory`. */
+  format: string;
+  /** Path, URL or label the model came from. */
+  source: string;
+  /** Conv kernel layout of the framework that wrote the file. */
+  convLayout: ConvLayout;
+  /** Every tensor in file order (names, shapes, stored dtypes, type hints). */
+  tensors: TensorEntry[];
+  /** Reads and decodes one tensor (dequantized if the file stores it quantized). */
+  readTensor(name: string): Promise<DenseTensor>;
+  /** Releases open files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The layers of a model (see {@link extractLayers}), numbered from 0 in file order. */
+export function layersOf(model: Model): LayerInfo[] {
+  return extractLayers(model.tensors, { convLayout: model.convLayout });
+}
+
+/** Options of {@link modelFromTensors}. */
+export interface MemoryModelOptions {
+  /** Conv layout of 3-D/4-D tensors (default `pytorch`: out, in, kh, kw). */
+  convLayout?: ConvLayout;
+  /** Label used as the model's source (default `memory`). */
+  source?: string;
+}
+
+function isTfjsTensor(x: unknown): x is { shape: number[]; dataSync(): Float32Array | Int32Array | Uint8Array } {
+  return typeof x === 'object' && x !== null && Array.isArray((x as { shape?: unknown }).shape) &&
+    typeof (x as { dataSync?: unknown }).dataSync === 'function';
+}
+
+/**
+ * Wraps in-memory tensors as a {@link Model}: a record or Map from names to typed-array tensors
+ * (`{data, shape}`), ml-matrix matrices, nested arrays, or TensorFlow.js tensors (anything with
+ * `shape` and `dataSync()`).
+ */
+export function modelFromTensors(tensors: Record<string, unknown> | Map<string, unknown>, options: MemoryModelOptions = {}): Model {
+  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
+  const values = new Map<string, DenseTensor>();
+  const list: TensorEntry[] = [];
+  for (const [name, v] of entries) {
+    let t: DenseTensor;
+    if (isTfjsTensor(v)) {
+      const d = v.dataSync();
+      t = toTensor({ data: d instanceof Float32Array ? d : Float32Array.from(d), shape: v.shape.slice() }, name);
+    } else {
+      t = toTensor(v as TensorInput, name);
+    }
+    values.set(name, t);
+    list.push({ name, shape: t.shape.slice(), dtype: t.data instanceof Float64Array ? 'F64' : 'F32' });
+  }
+  return {
+    format: 'memory',
+    source: options.source ?? 'memory',
+    convLayout: options.convLayout ?? 'pytorch',
+    tensors: list,
+    readTensor(name: string): Promise<DenseTensor> {
+      const t = values.get(name);
+      if (!t) return Promise.reject(new EsdlabError('NOT_FOUND', 'no such tensor', { tensor: name }));
+      return Promise.resolve(t);
+    },
+    close: () => Promise.resolve(),
+  };
+}
