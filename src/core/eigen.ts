@@ -21,60 +21,84 @@ export const QL_MAX_ITERATIONS = 100;
  * Householder tridiagonalization of the symmetric `n × n` row-major matrix `a` (only its lower
  * triangle is read; `a` is overwritten). Writes the diagonal to `d` (length n) and the sub-diagonal to
  * `e` (length n): `e[i]` couples rows i−1 and i, `e[0] = 0`.
+ *
+ * EISPACK `tred1` order (last row first). The rank-2 update of step i is fused with the symmetric
+ * matrix–vector product of step i−1, so each step makes one pass over the trailing lower triangle.
  */
 export function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  const u = new Float64Array(n);
-  const p = new Float64Array(n);
-  for (let i = n - 1; i >= 1; i--) {
+  let u = new Float64Array(n), u2 = new Float64Array(n);
+  let p = new Float64Array(n), p2 = new Float64Array(n);
+  const q = new Float64Array(n);
+  // Householder vector of row i (reducing columns 0..i−1) into `v`; sets e[i]; returns h (0 = no reflection).
+  const prepare = (i: number, v: Float64Array): number => {
     const l = i - 1;
     const ri = i * n;
-    if (l === 0) {
-      e[i] = a[ri];
-      continue;
-    }
+    if (l === 0) { e[i] = a[ri]; return 0; }
     let scale = 0;
     for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
-    if (scale === 0) {
-      e[i] = 0;
-      continue;
-    }
+    if (scale === 0) { e[i] = 0; return 0; }
     let h = 0;
-    for (let k = 0; k <= l; k++) {
-      const x = a[ri + k] / scale;
-      u[k] = x;
-      h += x * x;
-    }
-    const f = u[l];
+    for (let k = 0; k <= l; k++) { const x = a[ri + k] / scale; v[k] = x; h += x * x; }
+    const f = v[l];
     const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
     e[i] = scale * g;
     h -= f * g;
-    u[l] = f - g;
-    // p = A[0..l, 0..l] · u, reading the lower triangle row by row.
-    for (let j = 0; j <= l; j++) p[j] = 0;
+    v[l] = f - g;
+    return h;
+  };
+  // Unfused p = A[0..l, 0..l] · v from the lower triangle (first step, and after a skipped step).
+  const symv = (l: number, v: Float64Array, out: Float64Array): void => {
+    for (let j = 0; j <= l; j++) out[j] = 0;
     for (let j = 0; j <= l; j++) {
-      const rj = j * n;
-      const uj = u[j];
+      const rj = j * n, vj = v[j];
       let s = 0;
-      for (let k = 0; k < j; k++) {
-        const ajk = a[rj + k];
-        s += ajk * u[k];
-        p[k] += ajk * uj;
-      }
-      p[j] += s + a[rj + j] * uj;
+      for (let k = 0; k < j; k++) { const ajk = a[rj + k]; s += ajk * v[k]; out[k] += ajk * vj; }
+      out[j] += s + a[rj + j] * vj;
+    }
+  };
+  let h = n > 1 ? prepare(n - 1, u) : 0;
+  if (h > 0) symv(n - 2, u, p);
+  for (let i = n - 1; i >= 1; i--) {
+    const l = i - 1;
+    if (h === 0) {
+      if (l >= 1) { h = prepare(l, u); if (h > 0) symv(l - 1, u, p); }
+      continue;
     }
     let F = 0;
-    for (let j = 0; j <= l; j++) {
-      p[j] /= h;
-      F += p[j] * u[j];
-    }
+    for (let j = 0; j <= l; j++) { p[j] /= h; F += p[j] * u[j]; }
     const hh = F / (h + h);
-    for (let j = 0; j <= l; j++) p[j] -= hh * u[j];
-    // A ← A − u qᵀ − q uᵀ on the lower triangle.
-    for (let j = 0; j <= l; j++) {
-      const rj = j * n;
-      const uj = u[j], qj = p[j];
-      for (let k = 0; k <= j; k++) a[rj + k] -= uj * p[k] + qj * u[k];
+    for (let j = 0; j <= l; j++) q[j] = p[j] - hh * u[j];
+    // Update row l first: the next reflection is built from it.
+    {
+      const rl = l * n, ul = u[l], ql = q[l];
+      for (let k = 0; k <= l; k++) a[rl + k] -= ul * q[k] + ql * u[k];
     }
+    const nextH = l >= 1 ? prepare(l, u2) : 0;
+    if (nextH > 0) {
+      // A ← A − u qᵀ − q uᵀ on rows 0..l−1, fused with p2 = A_new[0..l−1, 0..l−1] · u2.
+      for (let j = 0; j < l; j++) p2[j] = 0;
+      for (let j = 0; j < l; j++) {
+        const rj = j * n, uj = u[j], qj = q[j], vj = u2[j];
+        let s = 0;
+        for (let k = 0; k < j; k++) {
+          const x = a[rj + k] - (uj * q[k] + qj * u[k]);
+          a[rj + k] = x;
+          s += x * u2[k];
+          p2[k] += x * vj;
+        }
+        const x = a[rj + j] - (uj * q[j] + qj * u[j]);
+        a[rj + j] = x;
+        p2[j] += s + x * vj;
+      }
+    } else {
+      for (let j = 0; j < l; j++) {
+        const rj = j * n, uj = u[j], qj = q[j];
+        for (let k = 0; k <= j; k++) a[rj + k] -= uj * q[k] + qj * u[k];
+      }
+    }
+    let t = u; u = u2; u2 = t;
+    t = p; p = p2; p2 = t;
+    h = nextH;
   }
   if (n > 0) e[0] = 0;
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
