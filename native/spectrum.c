@@ -1,0 +1,574 @@
+/*
+ * esdlab spectrum kernels (WebAssembly SIMD, shared memory, no libc).
+ *
+ * All eigenvalues of the Gram matrix G = WᵀW (or W Wᵀ) of a dense float32/float64 matrix W:
+ *   1. Gram: GotoBLAS-style packed SYRK, 4×4 f64x2 register tiles, float64 accumulation
+ *      (float32 inputs are promoted in the pack, so every product is exact), lower triangle only,
+ *      rows of tiles split over threads.
+ *   2. Householder tridiagonalization, blocked like LAPACK dsytrd/dlatrd (UPLO='U' on the
+ *      column-major view of our row-major lower triangle): per panel of nb columns a BLAS-2 pass
+ *      (symmetric matrix-vector product, rows split over threads), then a BLAS-3 rank-2nb update of
+ *      the leading matrix with the same packed tile kernel (split over threads).
+ *   3. Implicit QL with Wilkinson shifts on the tridiagonal matrix (values only).
+ *
+ * Threads: the main thread runs spectrum_run(); every other thread sits in worker_loop() and
+ * executes its share of an operation when the main thread bumps its sequence word. Synchronisation
+ * is by seq_cst atomics on shared memory (spin, then memory.atomic.wait32).
+ *
+ * Built by scripts/build-wasm.sh twice: plain SIMD128, and with -mrelaxed-simd (FMA via
+ * f64x2.relaxed_madd) for runtimes that support it.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+#ifdef USE_FMA
+#define MADD(acc, a, b) wasm_f64x2_relaxed_madd((a), (b), (acc))
+#define MSUB(acc, a, b) wasm_f64x2_relaxed_nmadd((a), (b), (acc))
+#else
+#define MADD(acc, a, b) wasm_f64x2_add((acc), wasm_f64x2_mul((a), (b)))
+#define MSUB(acc, a, b) wasm_f64x2_sub((acc), wasm_f64x2_mul((a), (b)))
+#endif
+
+/* ---- job description (written by the host, read by all threads) ---- */
+typedef struct {
+  uint32_t w;       /* W data */
+  uint32_t dtype;   /* 0 float64, 1 float32 */
+  uint32_t orient;  /* 0: G = WᵀW, W is K×M row-major; 1: G = W Wᵀ, W is M×K row-major */
+  uint32_t K, M, Mp;/* summation length, Gram order, Gram order padded to a multiple of 4 */
+  uint32_t g;       /* G: Mp×Mp float64, row-major, lower triangle used */
+  uint32_t kc;      /* depth of a Gram pack block */
+  uint32_t nthreads;
+  uint32_t ctrl;    /* control blocks, 64 bytes per thread */
+  uint32_t pack[8]; /* per-thread Gram pack buffers (Mp*kc doubles) */
+  uint32_t y[8];    /* per-thread symv accumulators (Mp doubles) */
+  uint32_t d, e;    /* outputs: diagonal (M) and off-diagonal (M) of the tridiagonal, then eigenvalues in d */
+  uint32_t wp;      /* W panel of dlatrd: 2·nb rows of Mp doubles (the last panel may be up to 2nb wide) */
+  uint32_t pa, pb;  /* syr2k packs: Mp*2nb doubles each */
+  uint32_t nb;      /* panel width */
+  uint32_t tau;     /* scratch, 4·nb doubles */
+  int32_t scale_exp;/* out: eigenvalues were computed for 2^-scale_exp · G */
+  int32_t status;   /* out: 0 ok, 1 QL not converged, 2 non-finite Gram */
+  /* arguments of the current parallel operation */
+  uint32_t op_c;    /* symv order / syr2k order */
+  uint32_t op_v;    /* symv vector */
+  uint32_t ql_iters;/* out: total QL iterations */
+} Job;
+
+#define OP_GRAM 1
+#define OP_SYMV 2
+#define OP_SYR2K 3
+#define OP_QUIT 9
+
+#define P(T, off) ((T *)(uintptr_t)(off))
+
+/* ------------------------------------------------------------------------------------------ */
+/* atomics                                                                                     */
+static inline int32_t aload(int32_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static inline void astore(int32_t *p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+#define SPIN_LIMIT 200000
+/* ctrl words: 0 seq (main→worker), 1 op, 2 done (worker→main), 3 worker sleeping, 5 main sleeping */
+
+/* ------------------------------------------------------------------------------------------ */
+/* packing: pack[p][k][a] = X[k][4p+a] for the Gram's operand X (depth k, index 4p+a), zero padded */
+static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc) {
+  const uint32_t M = j->M, Mp = j->Mp, K = j->K;
+  const uint32_t P4 = Mp / 4;
+  if (j->orient == 0) {
+    /* W is K×M: row k0+k holds X[k][0..M) contiguously */
+    for (uint32_t k = 0; k < kc; k++) {
+      double *dst = pk + 4 * k;
+      if (j->dtype == 1) {
+        const float *src = P(const float, j->w) + (uint64_t)(k0 + k) * M;
+        uint32_t p = 0;
+        for (; p < M / 4; p++) {
+          v128_t x = wasm_v128_load(src + 4 * p);
+          wasm_v128_store(dst + (uint64_t)p * 4 * kc, wasm_f64x2_promote_low_f32x4(x));
+          wasm_v128_store(dst + (uint64_t)p * 4 * kc + 2, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
+        }
+        for (; p < P4; p++)
+          for (uint32_t a = 0; a < 4; a++) dst[(uint64_t)p * 4 * kc + a] = 4 * p + a < M ? (double)src[4 * p + a] : 0.0;
+      } else {
+        const double *src = P(const double, j->w) + (uint64_t)(k0 + k) * M;
+        uint32_t p = 0;
+        for (; p < M / 4; p++) {
+          wasm_v128_store(dst + (uint64_t)p * 4 * kc, wasm_v128_load(src + 4 * p));
+          wasm_v128_store(dst + (uint64_t)p * 4 * kc + 2, wasm_v128_load(src + 4 * p + 2));
+        }
+        for (; p < P4; p++)
+          for (uint32_t a = 0; a < 4; a++) dst[(uint64_t)p * 4 * kc + a] = 4 * p + a < M ? src[4 * p + a] : 0.0;
+      }
+    }
+  } else {
+    /* W is M×K: X[k][i] = W[i][k0+k]; read four rows side by side */
+    for (uint32_t p = 0; p < P4; p++) {
+      double *dst = pk + (uint64_t)p * 4 * kc;
+      for (uint32_t a = 0; a < 4; a++) {
+        const uint32_t i = 4 * p + a;
+        if (i >= M) {
+          for (uint32_t k = 0; k < kc; k++) dst[4 * k + a] = 0.0;
+        } else if (j->dtype == 1) {
+          const float *src = P(const float, j->w) + (uint64_t)i * K + k0;
+          for (uint32_t k = 0; k < kc; k++) dst[4 * k + a] = (double)src[k];
+        } else {
+          const double *src = P(const double, j->w) + (uint64_t)i * K + k0;
+          for (uint32_t k = 0; k < kc; k++) dst[4 * k + a] = src[k];
+        }
+      }
+    }
+  }
+}
+
+/* C[4×4] (row stride ldc) += sign · Σ_k a[k][r] b[k][s]; a, b packed [k][4]. sign ±1. */
+static inline void tile4x4(const double *restrict a, const double *restrict b, uint32_t kc, double *c, uint32_t ldc, int sub) {
+  v128_t c00 = wasm_f64x2_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (uint32_t k = 0; k < kc; k++) {
+    const v128_t b0 = wasm_v128_load(b + 4 * k), b1 = wasm_v128_load(b + 4 * k + 2);
+    v128_t x = wasm_v128_load64_splat(a + 4 * k);
+    c00 = MADD(c00, x, b0);
+    c01 = MADD(c01, x, b1);
+    x = wasm_v128_load64_splat(a + 4 * k + 1);
+    c10 = MADD(c10, x, b0);
+    c11 = MADD(c11, x, b1);
+    x = wasm_v128_load64_splat(a + 4 * k + 2);
+    c20 = MADD(c20, x, b0);
+    c21 = MADD(c21, x, b1);
+    x = wasm_v128_load64_splat(a + 4 * k + 3);
+    c30 = MADD(c30, x, b0);
+    c31 = MADD(c31, x, b1);
+  }
+#define UPD(row, v0, v1)                                                                    \
+  do {                                                                                      \
+    double *cr = c + (uint64_t)(row) * ldc;                                                 \
+    if (sub) {                                                                              \
+      wasm_v128_store(cr, wasm_f64x2_sub(wasm_v128_load(cr), v0));                          \
+      wasm_v128_store(cr + 2, wasm_f64x2_sub(wasm_v128_load(cr + 2), v1));                  \
+    } else {                                                                                \
+      wasm_v128_store(cr, wasm_f64x2_add(wasm_v128_load(cr), v0));                          \
+      wasm_v128_store(cr + 2, wasm_f64x2_add(wasm_v128_load(cr + 2), v1));                  \
+    }                                                                                       \
+  } while (0)
+  UPD(0, c00, c01);
+  UPD(1, c10, c11);
+  UPD(2, c20, c21);
+  UPD(3, c30, c31);
+#undef UPD
+}
+
+/* panel row range [lo, hi) of the lower-triangle tile rows owned by `part` of `T` */
+/* equal numbers of lower tiles: boundary of part t at P·sqrt(t/T) */
+static inline uint32_t tri_bound(uint32_t P4, uint32_t t, uint32_t T) {
+  if (t == 0) return 0;
+  if (t >= T) return P4;
+  return (uint32_t)((double)P4 * __builtin_sqrt((double)t / (double)T) + 0.5);
+}
+
+#define NC 64 /* column panels per cache chunk (256 columns) */
+
+/* lower tiles I in [ilo, ihi), J <= I, of C += / -= A·Bᵀ with packs pa, pb of depth kc */
+static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double *c, uint32_t ldc, uint32_t ilo, uint32_t ihi, int sub) {
+  for (uint32_t jc = 0; jc < ihi; jc += NC) {
+    const uint32_t jend = jc + NC;
+    for (uint32_t I = ilo > jc ? ilo : jc; I < ihi; I++) {
+      const double *ap = pa + (uint64_t)I * 4 * kc;
+      const uint32_t jmax = I + 1 < jend ? I + 1 : jend;
+      for (uint32_t J = jc; J < jmax; J++)
+        tile4x4(ap, pb + (uint64_t)J * 4 * kc, kc, c + (uint64_t)4 * I * ldc + 4 * J, ldc, sub);
+    }
+  }
+}
+
+static void gram_part(Job *j, uint32_t part) {
+  const uint32_t lo = tri_bound(j->Mp / 4, part, j->nthreads), hi = tri_bound(j->Mp / 4, part + 1, j->nthreads);
+  if (lo >= hi) return;
+  double *pk = P(double, j->pack[part]);
+  double *g = P(double, j->g);
+  for (uint32_t k0 = 0; k0 < j->K; k0 += j->kc) {
+    const uint32_t kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
+    pack_block(j, pk, k0, kc);
+    tiles_lower(pk, pk, kc, g, j->Mp, lo, hi, 0);
+  }
+}
+
+/* ---- symmetric matrix-vector product y_part = (rows of A owned by part) contribution of A·v,
+ *      A the leading c×c matrix, lower triangle in rows of stride ld ---- */
+static void symv_part(Job *j, uint32_t part) {
+  const uint32_t c = j->op_c, ld = j->Mp;
+  const double *A = P(const double, j->g);
+  const double *v = P(const double, j->op_v);
+  double *y = P(double, j->y[part]);
+  /* rows split so every thread touches about the same number of elements */
+  uint32_t lo, hi;
+  {
+    const uint32_t T = j->nthreads;
+    double a = (double)c * __builtin_sqrt((double)part / (double)T);
+    double b = (double)c * __builtin_sqrt((double)(part + 1) / (double)T);
+    lo = part == 0 ? 0 : ((uint32_t)a & ~1u);
+    hi = part + 1 == T ? c : ((uint32_t)b & ~1u);
+  }
+  for (uint32_t i = 0; i < c; i++) y[i] = 0.0;
+  uint32_t r = lo;
+  /* two rows at a time over their common prefix [0, r) (r even → aligned pairs) */
+  for (; r + 1 < hi; r += 2) {
+    const double *a0 = A + (uint64_t)r * ld, *a1 = a0 + ld;
+    const v128_t x0 = wasm_f64x2_splat(v[r]), x1 = wasm_f64x2_splat(v[r + 1]);
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+    uint32_t k = 0;
+    for (; k + 2 <= r; k += 2) {
+      const v128_t p0 = wasm_v128_load(a0 + k), p1 = wasm_v128_load(a1 + k), vv = wasm_v128_load(v + k);
+      s0 = MADD(s0, p0, vv);
+      s1 = MADD(s1, p1, vv);
+      v128_t yy = wasm_v128_load(y + k);
+      yy = MADD(yy, p0, x0);
+      yy = MADD(yy, p1, x1);
+      wasm_v128_store(y + k, yy);
+    }
+    double t0 = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+    double t1 = wasm_f64x2_extract_lane(s1, 0) + wasm_f64x2_extract_lane(s1, 1);
+    for (; k < r; k++) { /* r is even, so this never runs; kept for clarity */
+      t0 += a0[k] * v[k];
+      t1 += a1[k] * v[k];
+      y[k] += a0[k] * v[r] + a1[k] * v[r + 1];
+    }
+    /* the 2×2 diagonal block: a0[r], a1[r], a1[r+1] */
+    t0 += a0[r] * v[r] + a1[r] * v[r + 1];
+    t1 += a1[r] * v[r] + a1[r + 1] * v[r + 1];
+    y[r] += t0;
+    y[r + 1] += t1;
+  }
+  for (; r < hi; r++) {
+    const double *a0 = A + (uint64_t)r * ld;
+    double t0 = 0.0;
+    for (uint32_t k = 0; k < r; k++) {
+      t0 += a0[k] * v[k];
+      y[k] += a0[k] * v[r];
+    }
+    y[r] += t0 + a0[r] * v[r];
+  }
+}
+
+/* ---- rank-2nb update of the leading k×k lower triangle with the packs pa/pb (depth 2nb) ---- */
+static void syr2k_part(Job *j, uint32_t part) {
+  const uint32_t k = j->op_c;
+  const uint32_t P4 = (k + 3) / 4;
+  const uint32_t lo = tri_bound(P4, part, j->nthreads), hi = tri_bound(P4, part + 1, j->nthreads);
+  if (lo >= hi) return;
+  tiles_lower(P(const double, j->pa), P(const double, j->pb), 2 * j->nb, P(double, j->g), j->Mp, lo, hi, 1);
+}
+
+static void do_op(Job *j, int32_t op, uint32_t part) {
+  if (op == OP_GRAM) gram_part(j, part);
+  else if (op == OP_SYMV) symv_part(j, part);
+  else if (op == OP_SYR2K) syr2k_part(j, part);
+}
+
+static inline int32_t *ctrl_of(const Job *j, uint32_t t) { return P(int32_t, j->ctrl + 64 * t); }
+
+/* main thread: run op on all threads, part 0 here */
+static void parallel(Job *j, int32_t op) {
+  const uint32_t T = j->nthreads;
+  for (uint32_t t = 1; t < T; t++) {
+    int32_t *c = ctrl_of(j, t);
+    c[1] = op;
+    astore(&c[0], aload(&c[0]) + 1);
+    if (aload(&c[3])) __builtin_wasm_memory_atomic_notify(&c[0], 1);
+  }
+  do_op(j, op, 0);
+  for (uint32_t t = 1; t < T; t++) {
+    int32_t *c = ctrl_of(j, t);
+    const int32_t want = aload(&c[0]); /* only this thread writes c[0] */
+    uint32_t spins = 0;
+    int32_t dn;
+    while ((dn = aload(&c[2])) != want) {
+      if (++spins > SPIN_LIMIT) {
+        astore(&c[5], 1);
+        if (aload(&c[2]) == dn) __builtin_wasm_memory_atomic_wait32(&c[2], dn, 1000000000LL);
+        astore(&c[5], 0);
+        spins = 0;
+      }
+    }
+  }
+}
+
+/* worker thread t: serve operations until OP_QUIT; `last` is the sequence number already served */
+EXPORT("worker_loop") void worker_loop(Job *j, uint32_t t, int32_t last) {
+  int32_t *c = ctrl_of(j, t);
+  for (;;) {
+    int32_t s;
+    uint32_t spins = 0;
+    while ((s = aload(&c[0])) == last) {
+      if (++spins > SPIN_LIMIT) {
+        astore(&c[3], 1);
+        if (aload(&c[0]) == last) __builtin_wasm_memory_atomic_wait32(&c[0], last, -1);
+        astore(&c[3], 0);
+        spins = 0;
+      }
+    }
+    last = s;
+    const int32_t op = c[1];
+    if (op != OP_QUIT) do_op(j, op, t);
+    astore(&c[2], s);
+    if (aload(&c[5])) __builtin_wasm_memory_atomic_notify(&c[2], 1);
+    if (op == OP_QUIT) return;
+  }
+}
+
+/* host → main thread: ask worker t to quit (the host calls this, then the worker returns) */
+EXPORT("worker_quit") void worker_quit(Job *j, uint32_t t) {
+  int32_t *c = ctrl_of(j, t);
+  c[1] = OP_QUIT;
+  astore(&c[0], aload(&c[0]) + 1);
+  __builtin_wasm_memory_atomic_notify(&c[0], 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* small vector helpers (contiguous, n may be odd) */
+static double dot(const double *a, const double *b, uint32_t n) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  uint32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 = MADD(s0, wasm_v128_load(a + i), wasm_v128_load(b + i));
+    s1 = MADD(s1, wasm_v128_load(a + i + 2), wasm_v128_load(b + i + 2));
+  }
+  s0 = wasm_f64x2_add(s0, s1);
+  double s = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+  for (; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+/* y += alpha x */
+static void axpy(double *y, double alpha, const double *x, uint32_t n) {
+  const v128_t al = wasm_f64x2_splat(alpha);
+  uint32_t i = 0;
+  for (; i + 2 <= n; i += 2) wasm_v128_store(y + i, MADD(wasm_v128_load(y + i), al, wasm_v128_load(x + i)));
+  for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+static double fabs_(double x) { return x < 0 ? -x : x; }
+
+/* ---- blocked tridiagonalization of the leading n×n lower triangle of G (row stride Mp) ----
+ * Row c of our lower triangle is column c of LAPACK's column-major upper triangle, so this follows
+ * dsytrd/dlatrd with UPLO='U': columns are reduced from the last one down, the Householder vector of
+ * column c is kept in row c (entries 0..c-1), and W's columns are rows of the panel buffer wp. */
+static void tridiagonalize(Job *j) {
+  const uint32_t n = j->M, ld = j->Mp, nb = j->nb;
+  double *A = P(double, j->g);
+  double *d = P(double, j->d), *e = P(double, j->e);
+  double *W = P(double, j->wp);
+  double *v2 = P(double, j->tau); /* scratch: Wᵀv at [0, 2nb), Vᵀv at [2nb, 4nb) */
+  int32_t top = (int32_t)n - 1;   /* last not yet reduced column */
+  e[n - 1] = 0.0;
+  if (n == 0) return;
+  while (top >= 0) {
+    const int32_t bottom = top + 1 > (int32_t)nb * 2 ? top - (int32_t)nb + 1 : 0; /* last panel takes the rest */
+    const uint32_t nbp = (uint32_t)(top - bottom + 1);
+    for (int32_t c = top; c >= bottom; c--) {
+      const uint32_t iw = (uint32_t)(c - bottom); /* W row index of column c */
+      double *ac = A + (uint64_t)c * ld;
+      /* update column c (entries 0..c) with the panel's earlier columns j = c+1..top */
+      for (int32_t jj = c + 1; jj <= top; jj++) {
+        const double *vj = A + (uint64_t)jj * ld; /* Householder vector of column jj */
+        const double *wj = W + (uint64_t)(jj - bottom) * ld;
+        axpy(ac, -wj[c], vj, (uint32_t)c + 1);
+        axpy(ac, -vj[c], wj, (uint32_t)c + 1);
+      }
+      d[c] = ac[c];
+      if (c == 0) continue;
+      /* Householder reflector annihilating ac[0..c-2], pivot ac[c-1] */
+      const double alpha = ac[c - 1];
+      double xnorm2 = dot(ac, ac, (uint32_t)c - 1);
+      double tau = 0.0;
+      if (xnorm2 == 0.0) {
+        e[c - 1] = alpha;
+        tau = 0.0;
+      } else {
+        double beta = __builtin_sqrt(alpha * alpha + xnorm2);
+        if (alpha > 0) beta = -beta;
+        tau = (beta - alpha) / beta;
+        const double sc = 1.0 / (alpha - beta);
+        for (int32_t i = 0; i < c - 1; i++) ac[i] *= sc;
+        e[c - 1] = beta;
+      }
+      ac[c - 1] = 1.0;
+      double *w = W + (uint64_t)iw * ld;
+      if (tau == 0.0) {
+        for (int32_t i = 0; i < c; i++) w[i] = 0.0;
+        continue;
+      }
+      /* w = A11 · v, A11 the leading c×c matrix (parallel) */
+      j->op_c = (uint32_t)c;
+      j->op_v = (uint32_t)(uintptr_t)ac;
+      parallel(j, OP_SYMV);
+      {
+        const double *y0 = P(const double, j->y[0]);
+        for (int32_t i = 0; i < c; i++) w[i] = y0[i];
+        for (uint32_t t = 1; t < j->nthreads; t++) axpy(w, 1.0, P(const double, j->y[t]), (uint32_t)c);
+      }
+      /* corrections with the panel's earlier columns */
+      const uint32_t np = (uint32_t)(top - c);
+      if (np > 0) {
+        for (uint32_t q = 0; q < np; q++) {
+          const int32_t jj = c + 1 + (int32_t)q;
+          const double *vj = A + (uint64_t)jj * ld;
+          const double *wj = W + (uint64_t)(jj - bottom) * ld;
+          v2[q] = dot(wj, ac, (uint32_t)c);      /* Wᵀv */
+          v2[2 * nb + q] = dot(vj, ac, (uint32_t)c); /* Vᵀv */
+        }
+        for (uint32_t q = 0; q < np; q++) {
+          const int32_t jj = c + 1 + (int32_t)q;
+          const double *vj = A + (uint64_t)jj * ld;
+          const double *wj = W + (uint64_t)(jj - bottom) * ld;
+          axpy(w, -v2[q], vj, (uint32_t)c);
+          axpy(w, -v2[2 * nb + q], wj, (uint32_t)c);
+        }
+      }
+      for (int32_t i = 0; i < c; i++) w[i] *= tau;
+      const double al = -0.5 * tau * dot(w, ac, (uint32_t)c);
+      axpy(w, al, ac, (uint32_t)c);
+    }
+    /* rank-2·nbp update of the leading k×k matrix, k = bottom */
+    const uint32_t k = (uint32_t)bottom;
+    if (k > 0) {
+      const uint32_t P4 = (k + 3) / 4, depth = 2 * nb;
+      double *pa = P(double, j->pa), *pb = P(double, j->pb);
+      /* pa[p][q][a]: q < nb → V_q[4p+a], else W_q[4p+a]; pb swaps V and W (zero beyond k / nbp) */
+      for (uint32_t p = 0; p < P4; p++) {
+        double *xa = pa + (uint64_t)p * 4 * depth, *xb = pb + (uint64_t)p * 4 * depth;
+        for (uint32_t q = 0; q < nb; q++) {
+          for (uint32_t a = 0; a < 4; a++) {
+            const uint32_t r = 4 * p + a;
+            double vv = 0.0, ww = 0.0;
+            if (q < nbp && r < k) {
+              vv = A[(uint64_t)(bottom + q) * ld + r];
+              ww = W[(uint64_t)q * ld + r];
+            }
+            xa[4 * q + a] = vv;
+            xa[4 * (nb + q) + a] = ww;
+            xb[4 * q + a] = ww;
+            xb[4 * (nb + q) + a] = vv;
+          }
+        }
+      }
+      j->op_c = k;
+      parallel(j, OP_SYR2K);
+    }
+    top = bottom - 1;
+  }
+}
+
+/* ---- implicit QL with Wilkinson shifts, eigenvalues only (JAMA tql2 without vectors) ----
+ * d[0..n) diagonal, e[0..n-1) off-diagonal (e[i] couples i and i+1). Returns 0, or 1 if some
+ * eigenvalue needed more than 60 iterations. */
+static double hyp(double a, double b) {
+  a = fabs_(a);
+  b = fabs_(b);
+  const double m = a > b ? a : b;
+  if (m == 0.0) return 0.0;
+  const double x = a / m, y = b / m;
+  return m * __builtin_sqrt(x * x + y * y);
+}
+static int32_t tql(double *d, double *e, uint32_t n, uint32_t *iters) {
+  const double eps = 2.220446049250313e-16;
+  double f = 0.0, tst1 = 0.0;
+  if (n == 0) return 0;
+  e[n - 1] = 0.0;
+  for (uint32_t l = 0; l < n; l++) {
+    const double t = fabs_(d[l]) + fabs_(e[l]);
+    if (t > tst1) tst1 = t;
+    uint32_t m = l;
+    while (m < n - 1 && !(fabs_(e[m]) <= eps * tst1)) m++;
+    if (m > l) {
+      uint32_t iter = 0;
+      do {
+        if (++iter > 60) return 1;
+        (*iters)++;
+        double g = d[l];
+        double p = (d[l + 1] - g) / (2.0 * e[l]);
+        double r = hyp(p, 1.0);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const double dl1 = d[l + 1];
+        double h = g - d[l];
+        for (uint32_t i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        double c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
+        const double el1 = e[l + 1];
+        for (int32_t i = (int32_t)m - 1; i >= (int32_t)l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hyp(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+        }
+        p = -s * s2 * c3 * el1 * e[l] / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (fabs_(e[l]) > eps * tst1);
+    }
+    d[l] = d[l] + f;
+    e[l] = 0.0;
+  }
+  return 0;
+}
+
+/* ---- the whole pipeline on the main thread ---- */
+EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
+  const uint32_t M = j->M, Mp = j->Mp;
+  double *g = P(double, j->g);
+  j->status = 0;
+  j->scale_exp = 0;
+  j->ql_iters = 0;
+  __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
+  if (j->K > 0) parallel(j, OP_GRAM);
+  /* scale by a power of two so the largest diagonal entry is in [0.5, 1): exact, and keeps every
+   * later square (Householder norms, QL rotations) far from overflow and underflow */
+  double mx = 0.0;
+  for (uint32_t i = 0; i < M; i++) {
+    const double x = g[(uint64_t)i * Mp + i];
+    if (!(x - x == 0.0)) { j->status = 2; return 2; }
+    if (x > mx) mx = x;
+  }
+  if (mx == 0.0) {
+    double *d = P(double, j->d);
+    for (uint32_t i = 0; i < M; i++) d[i] = 0.0;
+    return 0;
+  }
+  int32_t ex = 0;
+  {
+    double t = mx;
+    while (t >= 1.0) { t *= 0.5; ex++; }
+    while (t < 0.5) { t *= 2.0; ex--; }
+  }
+  j->scale_exp = ex;
+  double sc = 1.0;
+  for (int32_t i = 0; i < ex; i++) sc *= 0.5;
+  for (int32_t i = 0; i > ex; i--) sc *= 2.0;
+  const v128_t s2 = wasm_f64x2_splat(sc);
+  for (uint32_t i = 0; i < M; i++) {
+    double *row = g + (uint64_t)i * Mp;
+    uint32_t k = 0;
+    for (; k + 2 <= i + 1; k += 2) wasm_v128_store(row + k, wasm_f64x2_mul(wasm_v128_load(row + k), s2));
+    for (; k <= i; k++) row[k] *= sc;
+  }
+  tridiagonalize(j);
+  const int32_t st = tql(P(double, j->d), P(double, j->e), M, &j->ql_iters);
+  j->status = st;
+  return st;
+}
+
+/* only the tridiagonalization + QL of an already formed lower-triangular G (used by tests) */
+EXPORT("eig_run") int32_t eig_run(Job *j) {
+  tridiagonalize(j);
+  j->ql_iters = 0;
+  const int32_t st = tql(P(double, j->d), P(double, j->e), j->M, &j->ql_iters);
+  j->status = st;
+  return st;
+}

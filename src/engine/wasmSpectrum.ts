@@ -1,0 +1,293 @@
+/**
+ * The WebAssembly-SIMD spectrum engine (Node only): all eigenvalues of WᵀW at LAPACK-class speed.
+ *
+ * The kernels are C (`native/spectrum.c`) compiled once by `scripts/build-wasm.sh` into
+ * `assets/esdlab-spectrum-simd.wasm` (SIMD128 + threads) and `assets/esdlab-spectrum-fma.wasm`
+ * (+ relaxed SIMD, so `f64x2.relaxed_madd` becomes a fused multiply-add). Both ship in the package;
+ * a user's `npm install` compiles nothing.
+ *
+ * Pipeline (float64 throughout; float32 input is promoted while packing, so every product is exact):
+ * packed SYRK Gram on all threads → blocked Householder tridiagonalization (LAPACK dsytrd/dlatrd
+ * scheme: BLAS-2 symv split over threads, BLAS-3 rank-2·nb update with the Gram's tile kernel) →
+ * implicit QL (values only). Threads are `worker_threads` sharing one `WebAssembly.Memory`; the
+ * main thread drives them through atomics, so the API stays synchronous.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { EsdlabError } from '../core/errors';
+import type { NumericArray } from '../core/matrix';
+import type { SpectrumBackend } from '../core/spectrumBackend';
+
+/** Options of {@link createWasmSpectrumBackend}. */
+export interface WasmSpectrumOptions {
+  /**
+   * Threads (main thread included), 1–8. Default: `ESDLAB_THREADS`, else the number of CPUs
+   * (capped at 8). The partial sums of the symmetric matrix–vector product depend on the split, so
+   * the thread count is part of the backend's name.
+   */
+  threads?: number;
+  /**
+   * Fused multiply-add through WebAssembly relaxed SIMD. `'auto'` (default): use it when the runtime
+   * supports relaxed SIMD without flags (Node ≥ 22). `true`: also on Node 20, by switching on V8's
+   * `--experimental-wasm-relaxed-simd` at run time (falls back silently if that fails). `false`: never.
+   * Env `ESDLAB_WASM_FMA=1|0` overrides `'auto'`.
+   */
+  fma?: boolean | 'auto';
+  /** Panel width nb of the blocked tridiagonalization (default 32). */
+  panel?: number;
+  /** Depth of a packed Gram block (default 256). */
+  depth?: number;
+  /** Matrices with fewer than this many Gram rows run on one thread (default 128). */
+  minParallel?: number;
+}
+
+/** What a backend instance runs on (recorded by benchmarks). */
+export interface WasmSpectrumInfo {
+  /** Backend name, e.g. `wasm-simd-fma-t2`. */
+  name: string;
+  /** Threads used for large matrices. */
+  threads: number;
+  /** True when the FMA (relaxed SIMD) build runs. */
+  fma: boolean;
+  /** Panel width of the tridiagonalization. */
+  panel: number;
+  /** Depth of the Gram blocks. */
+  depth: number;
+  /** Current size of the shared WebAssembly memory, bytes. */
+  memoryBytes: number;
+}
+
+/** A {@link SpectrumBackend} backed by WebAssembly; call `dispose()` to stop its worker threads. */
+export interface WasmSpectrumBackend extends SpectrumBackend {
+  /** Configuration and memory in use. */
+  info(): WasmSpectrumInfo;
+  /** Stops the worker threads and releases the shared memory; later calls throw. */
+  dispose(): void;
+}
+
+/** Directory holding the .wasm files (works from `src/engine` under ts-jest and from `dist/engine`). */
+function assetPath(file: string): string {
+  return path.join(__dirname, '..', '..', 'assets', file);
+}
+
+let relaxedFlagTried = false;
+function relaxedSimdAvailable(bytes: Uint8Array, force: boolean): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  if (!force) return false;
+  if (!relaxedFlagTried) {
+    relaxedFlagTried = true;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      (require('v8') as typeof import('v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      return false;
+    }
+  }
+  return WebAssembly.validate(bytes);
+}
+
+/** True when this runtime can run the engine (WebAssembly SIMD, shared memory, worker threads). */
+export function wasmSpectrumSupported(): boolean {
+  try {
+    const bytes = fs.readFileSync(assetPath('esdlab-spectrum-simd.wasm'));
+    if (!WebAssembly.validate(bytes)) return false;
+    new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Job struct field offsets (uint32 words), mirror of `Job` in native/spectrum.c.
+const F = {
+  w: 0, dtype: 1, orient: 2, K: 3, M: 4, Mp: 5, g: 6, kc: 7, nthreads: 8, ctrl: 9,
+  pack: 10, y: 18, d: 26, e: 27, wp: 28, pa: 29, pb: 30, nb: 31, tau: 32,
+  scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37,
+} as const;
+const JOB_BYTES = 256;
+const CTRL_BYTES = 64;
+const MAX_THREADS = 8;
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+
+// The worker: instantiate the shared module on the shared memory and serve operations forever.
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { module, memory, job, t } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory } });
+const ctrl = new Int32Array(memory.buffer, job + ${JOB_BYTES} + ${CTRL_BYTES} * t, ${CTRL_BYTES / 4});
+Atomics.store(ctrl, 6, 1);
+Atomics.notify(ctrl, 6);
+inst.exports.worker_loop(job, t, 0);
+`;
+
+function defaultThreads(): number {
+  const env = process.env.ESDLAB_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 1) return Math.min(n, MAX_THREADS);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const os = require('os') as typeof import('os');
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(n, MAX_THREADS));
+}
+
+const align = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+/**
+ * Creates the WebAssembly spectrum backend. Workers start lazily on the first large matrix and are
+ * `unref()`ed, so they never keep the process alive.
+ * @throws EsdlabError UNSUPPORTED_FORMAT when the runtime lacks WebAssembly SIMD or shared memory.
+ */
+export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): WasmSpectrumBackend {
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new EsdlabError('INVALID_ARGUMENT', `threads must be an integer in 1..${MAX_THREADS}, got ${threads}`);
+  }
+  const nb = options.panel ?? 32;
+  const kcDefault = options.depth ?? 256;
+  const minParallel = options.minParallel ?? 128;
+  if (!Number.isInteger(nb) || nb < 1 || nb > 256) throw new EsdlabError('INVALID_ARGUMENT', `panel must be an integer in 1..256, got ${nb}`);
+  if (!Number.isInteger(kcDefault) || kcDefault < 4 || kcDefault > 4096) throw new EsdlabError('INVALID_ARGUMENT', `depth must be an integer in 4..4096, got ${kcDefault}`);
+
+  let fmaWanted: boolean | 'auto' = options.fma ?? 'auto';
+  if (fmaWanted === 'auto' && process.env.ESDLAB_WASM_FMA !== undefined && process.env.ESDLAB_WASM_FMA !== '') {
+    fmaWanted = process.env.ESDLAB_WASM_FMA !== '0';
+  }
+  let bytes: Uint8Array;
+  let fma = false;
+  try {
+    const fmaBytes = fmaWanted === false ? null : fs.readFileSync(assetPath('esdlab-spectrum-fma.wasm'));
+    if (fmaBytes && relaxedSimdAvailable(fmaBytes, fmaWanted === true)) {
+      bytes = fmaBytes;
+      fma = true;
+    } else bytes = fs.readFileSync(assetPath('esdlab-spectrum-simd.wasm'));
+  } catch (e) {
+    throw new EsdlabError('NOT_FOUND', `cannot read the spectrum kernels: ${(e as Error).message}`, { file: assetPath('esdlab-spectrum-simd.wasm') });
+  }
+  let module: WebAssembly.Module;
+  let memory: WebAssembly.Memory;
+  try {
+    module = new WebAssembly.Module(bytes);
+    memory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
+  } catch (e) {
+    throw new EsdlabError('UNSUPPORTED_FORMAT', `this runtime cannot run the WebAssembly spectrum engine: ${(e as Error).message}`);
+  }
+  const inst = new WebAssembly.Instance(module, { env: { memory } });
+  const ex = inst.exports as unknown as {
+    spectrum_run(job: number): number;
+    eig_run(job: number): number;
+    worker_quit(job: number, t: number): void;
+    __heap_base: WebAssembly.Global;
+  };
+  const job = align(Number(ex.__heap_base.value), 64);
+  const arena = align(job + JOB_BYTES + CTRL_BYTES * MAX_THREADS, 64);
+  const workers: Worker[] = [];
+  let startedThreads = 1; // threads available (main + started workers)
+  let disposed = false;
+  const name = `wasm-simd${fma ? '-fma' : ''}-t${threads}`;
+
+  const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
+  const ensureBytes = (end: number): void => {
+    if (end > MAX_PAGES * PAGE - PAGE) {
+      throw new EsdlabError('INVALID_ARGUMENT', `matrix too large for the WebAssembly engine (needs ${(end / 2 ** 30).toFixed(2)} GiB of its 4 GiB address space)`);
+    }
+    const have = memory.buffer.byteLength;
+    if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+  };
+
+  const startWorkers = (): void => {
+    if (startedThreads >= threads) return;
+    const ctrlAll = new Int32Array(memory.buffer, job + JOB_BYTES, (CTRL_BYTES * MAX_THREADS) / 4);
+    for (let t = startedThreads; t < threads; t++) {
+      ctrlAll.fill(0, (t * CTRL_BYTES) / 4, ((t + 1) * CTRL_BYTES) / 4);
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, job, t } });
+      w.unref();
+      w.on('error', () => { /* a dead worker is detected by the start-up handshake */ });
+      workers.push(w);
+      // Wait (synchronously) until the worker is inside worker_loop; give up after 10 s.
+      const slot = (t * CTRL_BYTES) / 4 + 6;
+      const deadline = Date.now() + 10000;
+      while (Atomics.load(ctrlAll, slot) !== 1 && Date.now() < deadline) Atomics.wait(ctrlAll, slot, 0, 50);
+      if (Atomics.load(ctrlAll, slot) !== 1) {
+        void w.terminate();
+        workers.pop();
+        break;
+      }
+      startedThreads = t + 1;
+    }
+  };
+
+  const run = (data: NumericArray, rows: number, cols: number, kcOverride?: number): Float64Array => {
+    if (disposed) throw new EsdlabError('INVALID_ARGUMENT', `spectrum backend '${name}' was disposed`);
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new EsdlabError('INVALID_SHAPE', `invalid matrix shape ${rows}×${cols}`);
+    }
+    if (data.length !== rows * cols) {
+      throw new EsdlabError('INVALID_SHAPE', `a ${rows}×${cols} matrix needs ${rows * cols} values, got ${data.length}`);
+    }
+    const isF32 = data instanceof Float32Array;
+    if (!isF32 && !(data instanceof Float64Array)) throw new EsdlabError('UNSUPPORTED_DTYPE', 'expected a Float64Array or Float32Array');
+    // G = WᵀW (cols × cols). For a wide matrix the small Gram W·Wᵀ has the same non-zero eigenvalues;
+    // WᵀW's other cols − rows eigenvalues are exact zeros.
+    const orient = rows >= cols ? 0 : 1;
+    const M = orient === 0 ? cols : rows;
+    const K = orient === 0 ? rows : cols;
+    const out = new Float64Array(cols);
+    if (M === 0) return out;
+    const T = M >= minParallel ? threads : 1;
+    if (T > 1) startWorkers();
+    const nthreads = Math.min(T, startedThreads);
+    const Mp = align(M, 4);
+    const kc = Math.max(1, Math.min(kcOverride ?? kcDefault, Math.max(K, 1)));
+    // layout
+    let off = arena;
+    const take = (bytes: number): number => { const p = off; off = align(off + bytes, 64); return p; };
+    const wBytes = data.length * (isF32 ? 4 : 8);
+    const pW = take(wBytes);
+    const pG = take(Mp * Mp * 8);
+    const pPack: number[] = [];
+    const pY: number[] = [];
+    for (let t = 0; t < nthreads; t++) { pPack.push(take(Mp * kc * 8)); pY.push(take(Mp * 8)); }
+    const pD = take(Mp * 8), pE = take(Mp * 8);
+    const pWp = take(2 * nb * Mp * 8);
+    const pPa = take(Mp * 2 * nb * 8), pPb = take(Mp * 2 * nb * 8);
+    const pTau = take(Math.max(4 * nb, 4) * 8);
+    ensureBytes(off);
+    // copy W in (as stored: float32 stays float32)
+    if (isF32) new Float32Array(memory.buffer, pW, data.length).set(data);
+    else new Float64Array(memory.buffer, pW, data.length).set(data);
+    const j = u32();
+    j.fill(0);
+    j[F.w] = pW; j[F.dtype] = isF32 ? 1 : 0; j[F.orient] = orient; j[F.K] = K; j[F.M] = M; j[F.Mp] = Mp;
+    j[F.g] = pG; j[F.kc] = kc; j[F.nthreads] = nthreads; j[F.ctrl] = job + JOB_BYTES;
+    for (let t = 0; t < nthreads; t++) { j[F.pack + t] = pPack[t]; j[F.y + t] = pY[t]; }
+    j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
+    const st = ex.spectrum_run(job);
+    if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');
+    if (st === 1) throw new EsdlabError('NOT_CONVERGED', `QL iteration did not converge for a ${rows}×${cols} matrix`);
+    const scaleExp = new Int32Array(memory.buffer, job, JOB_BYTES / 4)[F.scaleExp];
+    const d = new Float64Array(memory.buffer, pD, M);
+    const scale = Math.pow(2, scaleExp);
+    const ev = new Float64Array(M);
+    for (let i = 0; i < M; i++) { const x = d[i] * scale; ev[i] = x > 0 ? x : 0; }
+    ev.sort();
+    out.set(ev, cols - M);
+    return out;
+  };
+
+  return {
+    name,
+    gramEigenvalues: (data: NumericArray, rows: number, cols: number): Float64Array => run(data, rows, cols),
+    info: (): WasmSpectrumInfo => ({ name, threads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength }),
+    dispose: (): void => {
+      if (disposed) return;
+      disposed = true;
+      for (let t = 1; t < startedThreads; t++) ex.worker_quit(job, t);
+      for (const w of workers) void w.terminate();
+      workers.length = 0;
+    },
+  };
+}
