@@ -5,3 +5,8 @@
  */
 export * from './core';
 export * from './viz';
+export * from './kernel/protocol';
+export * from './kernel/buffers';
+export * from './kernel/widgetModel';
+export * from './display/display';
+export * from './display/progress';
