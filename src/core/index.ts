@@ -11,3 +11,5 @@ export * from './gram';
 export * from './eigen';
 export * from './layerMatrices';
 export * from './esd';
+export * from './metrics';
+export * from './randomMatrices';
