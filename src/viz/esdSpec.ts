@@ -150,7 +150,7 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
     { calculate: 'xmin', as: 'xminv' },
     { calculate: 'xmax', as: 'xmaxv' },
     {
-      calculate: "isFinite(datum.alpha) ? 'α = ' + format(datum.alpha, '.3f') + ' ± ' + format(datum.sigma, '.3f') + '   D = ' + format(datum.D, '.4f') + '   n_tail = ' + datum.nTail + '   xmin = ' + format(xmin, '.4~g') + '   xmax = ' + format(xmax, '.4~g') : 'no fit: fewer than 2 eigenvalues in [xmin, xmax]'",
+      calculate: "isFinite(datum.alpha) ? 'α = ' + format(datum.alpha, '.3f') + ' ± ' + format(datum.sigma, '.3f') + ' · D = ' + format(datum.D, '.4f') + ' · n_tail = ' + datum.nTail + ' · xmin = ' + format(xmin, '.4~g') + ' · xmax = ' + format(xmax, '.4~g') : 'no fit: fewer than 2 eigenvalues in [xmin, xmax]'",
       as: 'statsText',
     },
     { calculate: alphaClassExpr('datum.alpha'), as: 'classText' },
