@@ -10,3 +10,4 @@ export * from './kernel/buffers';
 export * from './kernel/widgetModel';
 export * from './display/display';
 export * from './display/progress';
+export * from './report';
