@@ -155,7 +155,8 @@ export function esdSpectrum(W: TensorInput, options: EsdOptions = {}): Spectrum 
     if (ev.length !== s.cols) {
       throw new EsdlabError('INTERNAL', `spectrum backend '${backend.name}' returned ${ev.length} eigenvalues for a ${s.rows}×${s.cols} matrix`);
     }
-    if (scale !== 1) for (let i = 0; i < ev.length; i++) ev[i] *= scale;
+    // WᵀW is positive semi-definite: rounding negatives (≈ −1e-16·λmax) from any backend become 0.
+    for (let i = 0; i < ev.length; i++) ev[i] = ev[i] > 0 ? ev[i] * scale : 0;
     sliceEigenvalues.push(ev);
     total += ev.length;
   }

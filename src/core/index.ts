@@ -13,3 +13,5 @@ export * from './layerMatrices';
 export * from './esd';
 export * from './metrics';
 export * from './randomMatrices';
+export * from './presets';
+export * from './analyzeLayer';

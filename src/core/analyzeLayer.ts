@@ -1,0 +1,185 @@
+/**
+ * One weight tensor → one analysis row with WeightWatcher's column names: the ESD ({@link esdSpectrum}),
+ * the power-law fit of its tail ({@link fitPowerLaw}) and the layer metrics ({@link layerMetrics}).
+ *
+ * Pipeline (as WeightWatcher's `analyze()` per layer): eigenvalues λ (pooled over conv slices) →
+ * the fit sees only λ > `evalsThresh` → `num_pl_spikes` = #{λ ≥ xmin} over all λ → norms and ranks on
+ * all λ. With `preset: 'ww'` every WeightWatcher convention is selected (see `presets.ts`).
+ *
+ * Row conventions that differ from WeightWatcher on purpose (all documented in the row's `options`):
+ * - a failed fit gives `status: 'failed'`, a `reason`, and null for alpha, D, sigma, xmin, xmax,
+ *   num_pl_spikes and the α-dependent metrics (WeightWatcher writes −1 and labels it 'over-trained');
+ * - `xmax` is the largest eigenvalue that entered the fit when the tail is unbounded (= WWFit's xmax);
+ * - N, M, Q are the true per-slice dimensions (no N/M swap for conv layers with out < in).
+ */
+import { esdSpectrum, type Conv2dScale, type EsdNormalize, type Spectrum } from './esd';
+import { isEsdlabError } from './errors';
+import type { ConvLayout, LayerType } from './layerMatrices';
+import type { TensorInput } from './matrix';
+import { layerMetrics, type LayerMetrics, type MetricsOptions } from './metrics';
+import { fitPowerLaw, type PowerLawCandidates, type PowerLawFit } from './powerlaw';
+import { applyPreset, type PresetName } from './presets';
+import type { SpectrumBackend } from './spectrumBackend';
+
+/** Options of {@link analyzeLayer}. Explicit values override the preset's. */
+export interface AnalyzeLayerOptions extends MetricsOptions {
+  /** `'ww'`: all WeightWatcher conventions (normalize none, WW conv2d scaling, WW candidates, 1e-5 floor). */
+  preset?: PresetName | null;
+  /** Eigenvalue normalization (default 'N'; 'none' with the ww preset). */
+  normalize?: EsdNormalize;
+  /** Layer kind (default 'auto' from the tensor's rank). */
+  layerType?: LayerType | 'auto';
+  /** Conv kernel layout (default 'auto'). */
+  layout?: ConvLayout | 'auto';
+  /** Conv2D scaling (default 'none'; 'ww' with the preset). */
+  conv2dScale?: Conv2dScale;
+  /** xmin candidates of the power-law fit (default 'unique' = powerlaw 1.5; 'ww' with the preset). */
+  candidates?: PowerLawCandidates;
+  /**
+   * Only eigenvalues strictly above this enter the power-law fit. Default `'rank'`: drop the
+   * numerically zero eigenvalues (λ ≤ λ_max·N·ε, the rank rule). The ww preset: 1e-5 (EVALS_THRESH).
+   */
+  evalsThresh?: number | 'rank';
+  /** Tensor/layer name (recorded as `name`, used in errors). */
+  name?: string;
+  /** Put the pooled eigenvalues into the row as `eigenvalues` (default false). */
+  keepEigenvalues?: boolean;
+  /** Spectrum backend override. */
+  backend?: SpectrumBackend;
+}
+
+/** The options a row was computed with (after preset and defaults). */
+export interface AnalyzeLayerResolvedOptions {
+  preset: PresetName | null;
+  normalize: EsdNormalize;
+  layerType: LayerType | 'auto';
+  layout: ConvLayout | 'auto';
+  pool: true;
+  conv2dScale: Conv2dScale;
+  candidates: PowerLawCandidates;
+  evalsThresh: number | 'rank';
+  /** The numeric threshold actually applied to λ before the fit. */
+  evalsThreshValue: number;
+  tolerance: number;
+  rankRule: 'gram' | 'svd';
+}
+
+/** One analysis row (WeightWatcher column names; numbers that could not be computed are null). */
+export interface LayerRow extends LayerMetrics {
+  name: string | null;
+  layer_type: LayerType;
+  N: number;
+  M: number;
+  Q: number;
+  rf: number;
+  num_evals: number;
+  has_esd: boolean;
+  alpha: number | null;
+  xmin: number | null;
+  xmax: number | null;
+  D: number | null;
+  sigma: number | null;
+  num_pl_spikes: number | null;
+  /** Number of eigenvalues that entered the fit (λ > evalsThresh). */
+  num_fit_evals: number;
+  status: 'success' | 'failed';
+  reason?: string;
+  /** Phase of training (added by the phase classifier; absent here). */
+  phase?: unknown;
+  /** Conv layout (null for 2-D layers). */
+  layout: ConvLayout | null;
+  /** Factor applied to λ by the conv2d scaling (1 when none). */
+  conv2d_scaling: number;
+  /** Spectrum backend name. */
+  backend: string;
+  /** Pooled eigenvalues (only with `keepEigenvalues`). */
+  eigenvalues?: number[];
+  /** Options used. */
+  options: AnalyzeLayerResolvedOptions;
+}
+
+function resolve(options: AnalyzeLayerOptions): AnalyzeLayerResolvedOptions {
+  const o = applyPreset(options);
+  return {
+    preset: options.preset ?? null,
+    normalize: o.normalize ?? 'N',
+    layerType: o.layerType ?? 'auto',
+    layout: o.layout ?? 'auto',
+    pool: true,
+    conv2dScale: o.conv2dScale ?? 'none',
+    candidates: o.candidates ?? 'unique',
+    evalsThresh: o.evalsThresh ?? 'rank',
+    evalsThreshValue: 0,
+    tolerance: o.tolerance ?? 1e-6,
+    rankRule: o.rankRule ?? 'gram',
+  };
+}
+
+/** Builds the row from a spectrum (shared by {@link analyzeLayer} and callers that already have the ESD). */
+export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {}): LayerRow {
+  const opts = resolve(options);
+  const ev = spec.eigenvalues;
+  let lmax = 0;
+  for (let i = 0; i < ev.length; i++) if (ev[i] > lmax) lmax = ev[i];
+  const thresh = opts.evalsThresh === 'rank' ? lmax * spec.N * 2.220446049250313e-16 : opts.evalsThresh;
+  opts.evalsThreshValue = thresh;
+  const nz: number[] = [];
+  for (let i = 0; i < ev.length; i++) if (ev[i] > thresh) nz.push(ev[i]);
+  let fit: PowerLawFit | null = null;
+  let reason: string | undefined;
+  try {
+    fit = fitPowerLaw(nz, { candidates: opts.candidates });
+    if (fit.status !== 'success') { reason = fit.reason ?? 'power-law fit failed'; fit = null; }
+  } catch (e) {
+    if (!isEsdlabError(e)) throw e;
+    reason = e.message;
+  }
+  const alpha = fit ? fit.alpha : null;
+  let spikes: number | null = null;
+  if (fit) {
+    spikes = 0;
+    for (let i = 0; i < ev.length; i++) if (ev[i] >= fit.xmin) spikes++;
+  }
+  const metrics = layerMetrics(spec, alpha, { tolerance: opts.tolerance, rankRule: opts.rankRule });
+  const row: LayerRow = {
+    name: spec.name ?? null,
+    layer_type: spec.layerType,
+    N: spec.N,
+    M: spec.M,
+    Q: spec.Q,
+    rf: spec.rf,
+    num_evals: ev.length,
+    has_esd: true,
+    alpha,
+    xmin: fit ? fit.xmin : null,
+    xmax: fit ? (fit.xmax ?? nz[nz.length - 1]) : null, // nz is ascending
+    D: fit ? fit.D : null,
+    sigma: fit ? fit.sigma : null,
+    num_pl_spikes: spikes,
+    num_fit_evals: nz.length,
+    ...metrics,
+    status: fit ? 'success' : 'failed',
+    ...(reason !== undefined ? { reason } : {}),
+    layout: spec.layout,
+    conv2d_scaling: spec.conv2dScaling,
+    backend: spec.backend,
+    options: opts,
+  };
+  if (options.keepEigenvalues) row.eigenvalues = Array.from(ev);
+  return row;
+}
+
+/**
+ * Analyzes one weight tensor: ESD → power-law fit → metrics, as one row with WeightWatcher's column
+ * names. A failed fit is a row with `status: 'failed'` and a `reason`, not an exception.
+ * @throws EsdlabError for unusable input (bad shape, NaN/Inf with its index, bad options).
+ */
+export function analyzeLayer(W: TensorInput, options: AnalyzeLayerOptions = {}): LayerRow {
+  const opts = resolve(options);
+  const spec = esdSpectrum(W, {
+    normalize: opts.normalize, layerType: opts.layerType, layout: opts.layout, pool: true,
+    conv2dScale: opts.conv2dScale, ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
+  return analyzeSpectrum(spec, options);
+}
