@@ -71,7 +71,7 @@ export interface ExtractOptions {
 }
 
 const NORM_RE = /(^|[._/])(norm|layernorm|layer_norm|ln_?\d*|ln_f|bn\d*|batchnorm|batch_norm|rmsnorm|[a-z_]*_bn|[a-z_]*_norm)([._/]|$)/i;
-const EMBED_RE = /(embed|wte|wpe|word_embeddings|position_embeddings|token_type_embeddings|tok_embeddings|embed_tokens|shared\.weight)/i;
+const EMBED_RE = /(embed|(^|[._/])(wte|wpe|emb|tok_emb|pos_emb|shared)([._/]|$))/i;
 
 /** Short layer name of a tensor name: drops a trailing `.weight`, `/kernel`, `:0` and similar. */
 export function layerNameOf(tensorName: string): string {

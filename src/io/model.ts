@@ -6,6 +6,7 @@
 import { EsdlabError } from '../core/errors';
 import { toTensor, type DenseTensor, type TensorInput } from '../core/matrix';
 import type { ConvLayout } from '../core/layerMatrices';
+import type { LayerSource } from '../core/analyzeModel';
 import { extractLayers, type LayerInfo, type TensorEntry } from '../core/modelLayers';
 
 /** A model opened by a loader. */
@@ -27,6 +28,16 @@ export interface Model {
 /** The layers of a model (see {@link extractLayers}), numbered from 0 in file order. */
 export function layersOf(model: Model): LayerInfo[] {
   return extractLayers(model.tensors, { convLayout: model.convLayout });
+}
+
+/** The model as a {@link LayerSource} for `analyzeModel` / `describeModel` (layers read lazily). */
+export function asLayerSource(model: Model): LayerSource {
+  return {
+    source: model.source,
+    format: model.format,
+    layers: layersOf(model),
+    read: (layer: LayerInfo) => model.readTensor(layer.longname),
+  };
 }
 
 /** Options of {@link modelFromTensors}. */

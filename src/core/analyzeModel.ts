@@ -1,0 +1,190 @@
+/**
+ * Model-level analysis: runs a per-layer analyzer (normally `analyzeLayer`) over the layers of any
+ * {@link LayerSource}, one layer in memory at a time, with WeightWatcher-style filters, base-model
+ * deltas (W − W_base), progress reports, and one row per layer. A layer whose weights hold NaN/Inf or
+ * are all zero, or whose analysis fails on bad input, gets a row with `status: 'failed'` and a
+ * `reason`; the analysis goes on. Pure code: the Node loaders provide the source.
+ */
+import { EsdlabError, isEsdlabError } from './errors';
+import { filterLayers, resolveLayerFilter, type LayerFilterOptions, type ResolvedLayerFilter, type SkippedLayer } from './layerFilter';
+import type { DenseTensor } from './matrix';
+import type { LayerInfo } from './modelLayers';
+
+/** Where layers come from: a list plus a lazy reader (a loaded model, or anything else). */
+export interface LayerSource {
+  /** Label of the model (path, URL, `memory`). */
+  source: string;
+  /** Format name (`safetensors`, `tfjs-graph`, …). */
+  format: string;
+  /** All layers, in order. */
+  layers: LayerInfo[];
+  /** Reads one layer's weight tensor (the only copy of it held during its analysis). */
+  read(layer: LayerInfo): Promise<DenseTensor>;
+}
+
+/** Identity columns every row starts with. */
+export interface LayerIdentity {
+  layer_id: number;
+  name: string;
+  longname: string;
+  layer_type: string;
+  /** Attention projection role from the name (q, k, v, o, qkv) or null. */
+  attention: string | null;
+  shape: number[];
+  /** Stored dtype. */
+  dtype: string;
+  /** Dequantization applied when reading, or null. */
+  dequantized: string | null;
+  /** True when the row analyzes W − W_base. */
+  delta: boolean;
+}
+
+/** One result row: identity + whatever the layer analyzer returns (WeightWatcher column names). */
+export type ModelRow = LayerIdentity & Record<string, unknown> & { status: string; reason?: string };
+
+/** The per-layer analyzer: one weight tensor → one row (e.g. `analyzeLayer`). */
+export type LayerAnalyzer = (W: DenseTensor, options: Record<string, unknown>) => Record<string, unknown>;
+
+/** A progress report (sent before and after each layer). */
+export interface ProgressEvent {
+  /** `start` before reading a layer, `done` after its row is made. */
+  stage: 'start' | 'done';
+  /** 1-based position among the selected layers. */
+  index: number;
+  /** Number of selected layers. */
+  total: number;
+  layer_id: number;
+  name: string;
+  /** Milliseconds since the analysis began. */
+  elapsedMs: number;
+  /** Estimated milliseconds left (from the work done so far, weighted by layer size), or null at first. */
+  etaMs: number | null;
+}
+
+/** Options of {@link analyzeModel}. */
+export interface AnalyzeModelOptions extends LayerFilterOptions {
+  /** Options passed to the layer analyzer for every layer (normalize, preset, fit options…). */
+  layerOptions?: Record<string, unknown>;
+  /** Called before and after each layer. */
+  onProgress?: (e: ProgressEvent) => void;
+  /** A base model: every layer is analyzed as W − W_base (matched by full name and shape). */
+  base?: LayerSource;
+  /** Keep each layer's row `eigenvalues` if the analyzer returns them (default false: dropped, to keep rows small). */
+  keepEigenvalues?: boolean;
+}
+
+/** The result of {@link analyzeModel}: plain JSON. */
+export interface ModelAnalysis {
+  source: string;
+  format: string;
+  /** One row per selected layer, in model order. */
+  layers: ModelRow[];
+  /** Layers not analyzed, with reasons. */
+  skipped: SkippedLayer[];
+  /** Options used (filter after defaults, layer options, base model). */
+  options: { filter: ResolvedLayerFilter; layerOptions: Record<string, unknown>; base: string | null };
+  /** Number of rows per status. */
+  counts: Record<string, number>;
+}
+
+function workOf(l: LayerInfo): number {
+  return l.rf * (l.N * l.M * l.M + 2 * l.M * l.M * l.M) + 1;
+}
+
+/** Checks weights before analysis; returns a reason string for NaN/Inf/all-zero weights, else null. */
+export function weightProblem(t: DenseTensor): string | null {
+  const d = t.data;
+  let nonzero = false;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at flat index ${i})`;
+    if (v !== 0) nonzero = true;
+  }
+  return nonzero ? null : 'all weights are zero';
+}
+
+function identity(l: LayerInfo, delta: boolean): LayerIdentity {
+  return {
+    layer_id: l.layer_id, name: l.name, longname: l.longname, layer_type: l.layer_type, attention: l.attention,
+    shape: l.shape.slice(), dtype: l.dtype, dequantized: l.dequantized, delta,
+  };
+}
+
+/**
+ * Analyzes every selected layer of `source` with `analyzer`, one at a time.
+ * @throws EsdlabError for bad options; per-layer input problems become failed rows instead.
+ */
+export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer, options: AnalyzeModelOptions = {}): Promise<ModelAnalysis> {
+  const filter = resolveLayerFilter(options);
+  const layerOptions = { ...(options.layerOptions ?? {}) };
+  const { selected, skipped } = filterLayers(source.layers, filter);
+  const baseByName = new Map<string, LayerInfo>();
+  if (options.base) for (const l of options.base.layers) baseByName.set(l.longname, l);
+  const totalWork = selected.reduce((a, l) => a + workOf(l), 0);
+  let doneWork = 0;
+  const t0 = Date.now();
+  const rows: ModelRow[] = [];
+  const report = (stage: 'start' | 'done', i: number, l: LayerInfo): void => {
+    if (!options.onProgress) return;
+    const elapsedMs = Date.now() - t0;
+    const etaMs = doneWork > 0 ? (elapsedMs * (totalWork - doneWork)) / doneWork : null;
+    options.onProgress({ stage, index: i + 1, total: selected.length, layer_id: l.layer_id, name: l.name, elapsedMs, etaMs });
+  };
+  for (let i = 0; i < selected.length; i++) {
+    const l = selected[i];
+    report('start', i, l);
+    const id = identity(l, !!options.base);
+    let row: ModelRow;
+    try {
+      let W = await source.read(l);
+      if (options.base) {
+        const b = baseByName.get(l.longname);
+        if (!b) throw new EsdlabError('NOT_FOUND', 'no layer of this name in the base model', { tensor: l.longname });
+        const Wb = await options.base.read(b);
+        if (Wb.shape.join('x') !== W.shape.join('x')) throw new EsdlabError('INVALID_SHAPE', `base layer shape [${Wb.shape.join(', ')}] differs from [${W.shape.join(', ')}]`, { tensor: l.longname });
+        const d = new Float64Array(W.data.length);
+        for (let k = 0; k < d.length; k++) d[k] = W.data[k] - Wb.data[k];
+        W = { data: d, shape: W.shape.slice() };
+      }
+      const problem = weightProblem(W);
+      if (problem) {
+        row = { ...id, status: 'failed', reason: problem };
+      } else {
+        const r = analyzer(W, { ...layerOptions, name: l.name, layerType: l.layer_type, ...(l.layout ? { layout: l.layout } : {}) });
+        if (!options.keepEigenvalues) delete r.eigenvalues;
+        row = { ...r, ...id, status: typeof r.status === 'string' ? r.status : 'success' } as ModelRow;
+      }
+    } catch (e) {
+      if (!isEsdlabError(e)) throw e;
+      row = { ...id, status: 'failed', reason: e.message };
+    }
+    rows.push(row);
+    doneWork += workOf(l);
+    report('done', i, l);
+  }
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return {
+    source: source.source, format: source.format, layers: rows, skipped,
+    options: { filter, layerOptions, base: options.base ? options.base.source : null }, counts,
+  };
+}
+
+/** The result of {@link describeModel}: the layers that would be analyzed (no spectra computed). */
+export interface ModelDescription {
+  source: string;
+  format: string;
+  /** Selected layers with names, types, shapes, N, M, Q, rf, num_evals. */
+  layers: LayerInfo[];
+  /** Layers left out by the filter, with reasons. */
+  skipped: SkippedLayer[];
+  /** Filter used (after defaults). */
+  filter: ResolvedLayerFilter;
+}
+
+/** Lists the layers {@link analyzeModel} would analyze with the same filter options, without reading weights. */
+export function describeModel(source: Pick<LayerSource, 'source' | 'format' | 'layers'>, options: LayerFilterOptions = {}): ModelDescription {
+  const filter = resolveLayerFilter(options);
+  const { selected, skipped } = filterLayers(source.layers, filter);
+  return { source: source.source, format: source.format, layers: selected, skipped, filter };
+}
