@@ -15,3 +15,7 @@ export * from './metrics';
 export * from './randomMatrices';
 export * from './presets';
 export * from './analyzeLayer';
+export * from './zeta';
+export * from './nelderMead1d';
+export * from './rootBracket';
+export * from './powerlaw';
