@@ -17,5 +17,4 @@ export * from './presets';
 export * from './analyzeLayer';
 export * from './zeta';
 export * from './nelderMead1d';
-export * from './rootBracket';
 export * from './powerlaw';
