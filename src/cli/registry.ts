@@ -1,4 +1,6 @@
 /** All CLI sub-commands, in the order `esdlab --help` lists them. Add one import + entry per command. */
 import type { Command } from './command';
+import { kernelCommand } from './commands/kernel';
+import { installKernelCommand } from './commands/install-kernel';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [installKernelCommand, kernelCommand];

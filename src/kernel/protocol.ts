@@ -91,6 +91,12 @@ export interface CommV1 {
   onMsg: ((msg: CommMessage) => void | Promise<void>) | null;
   /** Called once when the frontend closes the comm. */
   onClose: ((msg: CommMessage) => void) | null;
+  /**
+   * Set by widget models: returns the model's full protocol state (incl. `_model_name`,
+   * `_model_module`, `_model_module_version`), binary values split out. The kernel uses it to answer
+   * the `jupyter.widget.control` channel's `request_states`.
+   */
+  stateSnapshot?: (() => { state: JsonObject; buffer_paths: Array<Array<string | number>>; buffers: Uint8Array[] }) | null;
 }
 
 /** Handler of frontend-opened comms for one target name. */

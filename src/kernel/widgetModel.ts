@@ -225,6 +225,7 @@ export class WidgetModel<S extends object> {
     const { state, buffer_paths, buffers } = this.serializeState();
     const comm = m.openComm(WIDGET_TARGET, { state, buffer_paths: buffer_paths }, { version: WIDGET_PROTOCOL_VERSION }, buffers, this.modelId);
     comm.onMsg = (msg) => this.handleMessage(msg);
+    comm.stateSnapshot = () => this.serializeState();
     comm.onClose = () => {
       this._comm = null;
       this.fire('close', { source: 'frontend' });
