@@ -1,6 +1,8 @@
 /** All CLI sub-commands, in the order `esdlab --help` lists them. Add one import + entry per command. */
 import type { Command } from './command';
+import { analyzeCommand } from './commands/analyze';
+import { describeCommand } from './commands/describe';
 import { kernelCommand } from './commands/kernel';
 import { installKernelCommand } from './commands/install-kernel';
 
-export const commands: Command[] = [installKernelCommand, kernelCommand];
+export const commands: Command[] = [analyzeCommand, describeCommand, installKernelCommand, kernelCommand];

@@ -69,7 +69,7 @@ export interface AnalyzeModelOptions extends LayerFilterOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** A base model: every layer is analyzed as W − W_base (matched by full name and shape). */
   base?: LayerSource;
-  /** Keep each layer's row `eigenvalues` if the analyzer returns them (default false: dropped, to keep rows small). */
+  /** Ask the analyzer for each layer's eigenvalues and keep them in the row as `eigenvalues` (default false: rows stay small). */
   keepEigenvalues?: boolean;
 }
 
@@ -150,9 +150,12 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
       if (problem) {
         row = { ...id, status: 'failed', reason: problem };
       } else {
-        const r = analyzer(W, { ...layerOptions, name: l.name, layerType: l.layer_type, ...(l.layout ? { layout: l.layout } : {}) });
+        const r = analyzer(W, {
+          ...layerOptions, ...(options.keepEigenvalues ? { keepEigenvalues: true } : {}),
+          name: l.name, layerType: l.layer_type, ...(l.layout ? { layout: l.layout } : {}),
+        });
         if (!options.keepEigenvalues) delete r.eigenvalues;
-        row = { ...r, ...id, status: typeof r.status === 'string' ? r.status : 'success' } as ModelRow;
+        row = { ...id, ...r, ...id, status: typeof r.status === 'string' ? r.status : 'success' } as ModelRow;
       }
     } catch (e) {
       if (!isEsdlabError(e)) throw e;

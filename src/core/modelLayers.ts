@@ -73,11 +73,19 @@ export interface ExtractOptions {
 const NORM_RE = /(^|[._/])(norm|layernorm|layer_norm|ln_?\d*|ln_f|bn\d*|batchnorm|batch_norm|rmsnorm|[a-z_]*_bn|[a-z_]*_norm)([._/]|$)/i;
 const EMBED_RE = /(embed|(^|[._/])(wte|wpe|emb|tok_emb|pos_emb|shared)([._/]|$))/i;
 
-/** Short layer name of a tensor name: drops a trailing `.weight`, `/kernel`, `:0` and similar. */
+const WEIGHT_SUFFIX = /^(weight|weights|kernel|filters|filter|w|depthwise_kernel|depthwise_weights|conv2d_weights|matmul_weights|readvariableop|matmul|conv2d|convolution|merged_input|biasadd)$/i;
+
+/**
+ * Short layer name of a tensor name: drops a trailing `:0` and trailing weight-ish segments
+ * (`.weight`, `/kernel`, TF graph suffixes like `/Conv2D/ReadVariableOp` or
+ * `/convolution/merged_input`), keeping at least one segment.
+ */
 export function layerNameOf(tensorName: string): string {
-  let s = tensorName.replace(/:0$/, '');
-  s = s.replace(/([./])(weight|kernel|weights|filters|depthwise_kernel|w)$/i, '');
-  return s.length ? s : tensorName;
+  const s = tensorName.replace(/:0$/, '');
+  const parts = s.split(/(?=[./])/); // keep separators with the following segment
+  while (parts.length > 1 && WEIGHT_SUFFIX.test(parts[parts.length - 1].slice(1))) parts.pop();
+  const out = parts.join('');
+  return out.length ? out : tensorName;
 }
 
 /** The attention projection role a tensor name suggests (q, k, v, o, fused qkv), or null. */
@@ -132,13 +140,18 @@ export function classifyTensor(t: TensorEntry, layerId: number, options: Extract
 
 /**
  * Lists the layers of a model from its tensors, in file order, numbering them from 0.
- * Tensors that are not weight matrices (1-D biases and norm scales, scalars) are left out.
+ * Tensors that are not weight matrices (1-D biases and norm scales, scalars) are left out. A short
+ * name that two layers would share is replaced by the full tensor name on the second.
  */
 export function extractLayers(tensors: readonly TensorEntry[], options: ExtractOptions): LayerInfo[] {
   const layers: LayerInfo[] = [];
+  const names = new Set<string>();
   for (const t of tensors) {
     const l = classifyTensor(t, layers.length, options);
-    if (l) layers.push(l);
+    if (!l) continue;
+    if (names.has(l.name)) l.name = l.longname; // keep short names unique
+    names.add(l.name);
+    layers.push(l);
   }
   return layers;
 }
