@@ -11,3 +11,4 @@ export * from './kernel/widgetModel';
 export * from './display/display';
 export * from './display/progress';
 export * from './report';
+export * from './io/npy';
