@@ -18,3 +18,6 @@ export * from './analyzeLayer';
 export * from './zeta';
 export * from './nelderMead1d';
 export * from './powerlaw';
+export * from './modelLayers';
+export * from './layerFilter';
+export * from './analyzeModel';
