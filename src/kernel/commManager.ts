@@ -182,7 +182,7 @@ export class KernelCommManager implements CommManagerV1 {
         model_module_version: state._model_module_version as JsonValue, state,
       };
     }
-    const split = removeBuffers({ states });
-    control.send({ method: 'update_states', states: split.state.states, buffer_paths: split.buffer_paths }, {}, split.buffers);
+    const split = removeBuffers(states);
+    control.send({ method: 'update_states', states: split.state, buffer_paths: split.buffer_paths }, {}, split.buffers);
   }
 }
