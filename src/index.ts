@@ -20,3 +20,4 @@ export { fetchModelFiles, downloadFile, cacheDirOf, type DownloadOptions, type D
 export { DEFAULT_MODEL, defaultModelPath } from './io/defaultModel';
 export { openSafetensors, openSafetensorsIndex, openSafetensorsDir, parseSafetensorsHeader } from './io/safetensors';
 export { openTfjs } from './io/tfjs';
+export * from './io/numberList';

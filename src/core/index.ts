@@ -21,3 +21,4 @@ export * from './powerlaw';
 export * from './modelLayers';
 export * from './layerFilter';
 export * from './analyzeModel';
+export * from './fixFingers';
