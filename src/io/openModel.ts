@@ -6,8 +6,10 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { EsdlabError } from '../core/errors';
 import type { Model } from './model';
+import { openNpyModel, openNpz } from './npz';
 import { openSafetensors, openSafetensorsDir, openSafetensorsIndex } from './safetensors';
 import { openTfjs } from './tfjs';
+import { openWwFlatFiles } from './wwFlatFiles';
 
 /** A format-specific opener, registered by name. */
 export type ModelOpener = (file: string) => Promise<Model>;
@@ -26,6 +28,9 @@ registerModelFormat('safetensors', openSafetensors);
 registerModelFormat('safetensors-index', openSafetensorsIndex);
 registerModelFormat('safetensors-dir', openSafetensorsDir);
 registerModelFormat('tfjs', openTfjs);
+registerModelFormat('npz', (f) => openNpz(f));
+registerModelFormat('npy', openNpyModel);
+registerModelFormat('ww-flatfiles', openWwFlatFiles);
 
 async function magic(file: string): Promise<Uint8Array> {
   const h = await fsp.open(file, 'r');
