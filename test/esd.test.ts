@@ -127,3 +127,30 @@ describe('esd (conv)', () => {
     expectClose(Array.from(sp.sliceEigenvalues[2]), sortedSq(sv[2]), 1e-6);
   });
 });
+
+describe('esd vs numpy / WeightWatcher on the committed reference matrices', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('fs') as typeof import('fs');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const path = require('path') as typeof import('path');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { readNpy } = require('../src/io/npy') as typeof import('../src/io/npy');
+  const DIR = path.join(__dirname, 'reference', 'weightwatcher');
+  const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'weightwatcher.json'), 'utf8'));
+  for (const [name, r] of Object.entries(ref.esd as Record<string, { svd_squared_per_slice: number[][]; eigvalsh_gram_per_slice: number[][]; ww_get_ESD: number[] }>)) {
+    it(`${name}: eigenvalues = numpy svd(W)² to 1e-10·λmax (per slice and pooled), and = WeightWatcher's get_ESD (unscaled)`, () => {
+      const W = readNpy(path.join(DIR, `${name}.weight.npy`));
+      const per = esd(W, { normalize: 'none', pool: false });
+      r.svd_squared_per_slice.forEach((want, i) => expectClose(per.perSlice ? per.perSlice[i].eigenvalues : per.eigenvalues, want, 1e-10));
+      expectClose(per.eigenvalues, r.svd_squared_per_slice.flat().sort((a, b) => a - b), 1e-10);
+      r.eigvalsh_gram_per_slice.forEach((want, i) => expectClose(per.perSlice ? per.perSlice[i].eigenvalues : per.eigenvalues, want, 1e-10));
+      // WeightWatcher 0.7.5.5's get_ESD() does NOT apply its conv2d scaling (analyze() does: see analyzeLayer.test.ts).
+      expectClose(esd(W, { normalize: 'none' }).eigenvalues, r.ww_get_ESD, 1e-10);
+      const lmaxWW = Math.max(...r.ww_get_ESD);
+      const lmaxScaled = Math.max(...esd(W, { normalize: 'none', conv2dScale: 'ww' }).eigenvalues);
+      expect(Math.abs(lmaxScaled / (per.layerType === 'conv2d' ? lmaxWW / 2 : lmaxWW) - 1)).toBeLessThan(1e-12);
+      const n = esd(W);
+      expectClose(n.eigenvalues, r.svd_squared_per_slice.flat().sort((a, b) => a - b).map((x) => x / n.N), 1e-10);
+    });
+  }
+});

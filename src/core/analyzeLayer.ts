@@ -128,7 +128,9 @@ export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {
   let fit: PowerLawFit | null = null;
   let reason: string | undefined;
   try {
-    fit = fitPowerLaw(nz, { candidates: opts.candidates });
+    // WeightWatcher 0.7.5.5's WWFit (WW_powerlaw.py) uses the plain MLE at every sample size; the
+    // reference layer dense_lowrank (8 fitted eigenvalues) confirms it, so no small-N rule here.
+    fit = fitPowerLaw(nz, { candidates: opts.candidates, ...(opts.candidates === 'ww' ? { wwSmallN: false } : {}) });
     if (fit.status !== 'success') { reason = fit.reason ?? 'power-law fit failed'; fit = null; }
   } catch (e) {
     if (!isEsdlabError(e)) throw e;
