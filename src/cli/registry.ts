@@ -2,8 +2,9 @@
 import type { Command } from './command';
 import { analyzeCommand } from './commands/analyze';
 import { describeCommand } from './commands/describe';
+import { esdCommand } from './commands/esd';
 import { fitCommand } from './commands/fit';
 import { kernelCommand } from './commands/kernel';
 import { installKernelCommand } from './commands/install-kernel';
 
-export const commands: Command[] = [analyzeCommand, describeCommand, fitCommand, installKernelCommand, kernelCommand];
+export const commands: Command[] = [analyzeCommand, describeCommand, esdCommand, fitCommand, installKernelCommand, kernelCommand];
