@@ -392,15 +392,17 @@ const STACK_TB = new Float64Array(256);
 function ksDistance(T: (j: number) => number, bins: Int32Array, start: number, end: number, i0: number, n: number, stopAt: number, seed: number, out: Float64Array): void {
   const last = end - 1;
   let D = -1, arg = start;
+  // the seed (previous candidate's argmax) first: it usually proves early that this candidate loses
+  if (seed > start && seed < last) {
+    D = Math.abs(T(bins[seed]) - (bins[seed] - i0) / n);
+    arg = seed;
+    if (D >= stopAt) { out[0] = D; out[1] = arg; out[2] = 0; return; }
+  }
   const t0 = T(bins[start]);
   { const d = Math.abs(t0 - (bins[start] - i0) / n); if (d > D) { D = d; arg = start; } }
   if (last > start) {
     const tl = T(bins[last]);
     { const d = Math.abs(tl - (bins[last] - i0) / n); if (d > D) { D = d; arg = last; } }
-    if (seed > start && seed < last) {
-      const d = Math.abs(T(bins[seed]) - (bins[seed] - i0) / n);
-      if (d > D) { D = d; arg = seed; }
-    }
     if (D >= stopAt) { out[0] = D; out[1] = arg; out[2] = 0; return; }
     let sp = 0;
     STACK_A[sp] = start; STACK_B[sp] = last; STACK_TA[sp] = t0; STACK_TB[sp] = tl; sp++;

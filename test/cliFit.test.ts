@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../src/cli/main';
+import { parseNumberList } from '../src/io/numberList';
+import { fitPowerLaw } from '../src/core/powerlaw';
+
+const REF = path.join(__dirname, 'reference', 'powerlaw');
+const ref = JSON.parse(fs.readFileSync(path.join(REF, 'powerlaw.json'), 'utf8'));
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await main(['fit', ...argv], { out: (s) => { out += s; }, err: (s) => { err += s; } });
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-fit-')); });
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+describe('esdlab fit', () => {
+  it('--json reproduces powerlaw 1.5 on a committed data set', async () => {
+    const e = ref.synthetic.pareto_body_800;
+    const r = await run([path.join(__dirname, '..', e.file), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const o = JSON.parse(r.out);
+    expect(Object.keys(o)).toEqual(expect.arrayContaining(['alpha', 'xmin', 'xmax', 'D', 'sigma', 'nTail', 'n']));
+    expect(o.alpha).toBeCloseTo(e.default.alpha, 9);
+    expect(o.xmin).toBe(e.default.xmin);
+    expect(o.D).toBeCloseTo(e.default.D, 9);
+    expect(o.nTail).toBe(e.default.nTail);
+    expect(o.xmax).toBeNull();
+    expect(o.n).toBe(e.n);
+  });
+
+  it('passes --xmin, --xmax, --discrete and --ww through to the fit', async () => {
+    const p = file('d.txt', '1\n1\n2\n3\n3\n5\n8\n13\n21\n2\n1\n4\n7\n30\n')
+    const vals = parseNumberList(fs.readFileSync(p, 'utf8')).values;
+    const j = async (a: string[]) => JSON.parse((await run([p, '--json', ...a])).out);
+    expect((await j(['--xmin', '2'])).alpha).toBe(fitPowerLaw(vals, { xmin: 2 }).alpha);
+    expect((await j(['--xmax', '20'])).alpha).toBe(fitPowerLaw(vals, { xmax: 20 }).alpha);
+    expect((await j(['--xmin', '1,5'])).xmin).toBe(fitPowerLaw(vals, { xmin: [1, 5] }).xmin);
+    const d = await j(['--discrete']);
+    expect(d.discrete).toBe(true);
+    expect(d.alpha).toBe(fitPowerLaw(vals, { discrete: true }).alpha);
+    const w = await j(['--ww']);
+    expect(w.options.candidates).toBe('ww');
+    expect(w.options.floor).toBe(1e-5);
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const p = file('t.txt', '1\n2\n3\n4\n10\n20\n50\n100\n');
+    const r = await run([p]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/alpha\s+\d/);
+    expect(r.out).toMatch(/xmin\s+/);
+  });
+
+  const bad: Array<[string, () => string[], RegExp]> = [
+    ['a missing file', () => [path.join(dir, 'nope.txt')], /nope\.txt.*no such file/],
+    ['an empty file', () => [file('empty.txt', '\n\n')], /empty\.txt.*no numbers/],
+    ['a non-numeric line (with its number)', () => [file('text.txt', '1\n2\nabc\n4\n')], /text\.txt:3.*not a number: 'abc'/],
+    ['NaN', () => [file('nan.txt', '1\nnan\n')], /nan\.txt:2.*not a finite number/],
+    ['Inf', () => [file('inf.txt', '1\n2\n-Infinity\n')], /inf\.txt:3.*not a finite number/],
+    ['a negative value (with its line)', () => [file('neg.txt', '# comment\n1\n2\n-3\n')], /neg\.txt:4.*negative value -3/],
+    ['fewer than 2 tail points', () => [file('one.txt', '5\n')], /one\.txt.*at least 2/],
+    ['fewer than 2 points above a fixed xmin', () => [file('two.txt', '1\n2\n3\n'), '--xmin', '3'], /fewer than 2 data points/],
+    ['an unknown flag', () => [file('ok.txt', '1\n2\n'), '--bogus'], /unknown option '--bogus'/],
+    ['a malformed --xmin', () => [file('ok2.txt', '1\n2\n'), '--xmin', 'abc'], /--xmin needs a finite number/],
+  ];
+  it.each(bad)('rejects %s with one line and exit 1', async (_label, argv, re) => {
+    const r = await run(argv());
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(re);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+});
