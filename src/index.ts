@@ -21,3 +21,4 @@ export { DEFAULT_MODEL, defaultModelPath } from './io/defaultModel';
 export { openSafetensors, openSafetensorsIndex, openSafetensorsDir, parseSafetensorsHeader } from './io/safetensors';
 export { openTfjs } from './io/tfjs';
 export * from './io/numberList';
+export * from './widgets';
