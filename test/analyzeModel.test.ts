@@ -33,7 +33,7 @@ describe('analyzeModel', () => {
     const events: ProgressEvent[] = [];
     const res = await analyzeModel(asLayerSource(model), lmax, { min_evals: 0, onProgress: (e) => events.push(e) });
     expect(res.layers.map((r) => r.name)).toEqual(['a', 'bad', 'zero', 'tiny']);
-    expect(res.layers[1]).toMatchObject({ status: 'failed', reason: 'weights contain NaN (first at flat index 17)' });
+    expect(res.layers[1]).toMatchObject({ status: 'failed', reason: 'weights contain NaN (first at [1, 5])' });
     expect(res.layers[2]).toMatchObject({ status: 'failed', reason: 'all weights are zero' });
     expect(res.layers[3].status).toBe('success');
     expect(res.layers[3].lambda_max).toBeCloseTo(9, 12);

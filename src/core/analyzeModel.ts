@@ -97,7 +97,15 @@ export function weightProblem(t: DenseTensor): string | null {
   let nonzero = false;
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
-    if (v - v !== 0) return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at flat index ${i})`;
+    if (v - v !== 0) {
+      const idx: number[] = [];
+      let r = i;
+      for (let k = t.shape.length - 1; k >= 0; k--) {
+        idx.unshift(r % t.shape[k]);
+        r = Math.floor(r / t.shape[k]);
+      }
+      return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at [${idx.join(', ')}])`;
+    }
     if (v !== 0) nonzero = true;
   }
   return nonzero ? null : 'all weights are zero';

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { EsdlabError } from '../core/errors';
 import type { Model } from './model';
 import { openNpyModel, openNpz } from './npz';
+import { openPytorch, openPytorchIndex } from './pytorch';
 import { openSafetensors, openSafetensorsDir, openSafetensorsIndex } from './safetensors';
 import { openTfjs } from './tfjs';
 import { openWwFlatFiles } from './wwFlatFiles';
@@ -31,6 +32,8 @@ registerModelFormat('tfjs', openTfjs);
 registerModelFormat('npz', (f) => openNpz(f));
 registerModelFormat('npy', openNpyModel);
 registerModelFormat('ww-flatfiles', openWwFlatFiles);
+registerModelFormat('pytorch', (f) => openPytorch(f));
+registerModelFormat('pytorch-index', (f) => openPytorchIndex(f));
 
 async function magic(file: string): Promise<Uint8Array> {
   const h = await fsp.open(file, 'r');
