@@ -93,6 +93,14 @@ export function erfcx(x: number): number {
   return Math.exp(x * x) * 2 - erfcxCF(-x);
 }
 
+/** ln erfcx(x) = x² + ln erfc(x), computed without forming either term (no cancellation for large x). */
+export function lnErfcx(x: number): number {
+  checkFinite('lnErfcx', x);
+  if (x === Infinity) return -Infinity;
+  if (x >= 1) return Math.log(erfcxCF(x));
+  return x * x + Math.log(erfc(x));
+}
+
 /** ln erfc(x), finite for every finite x (erfc underflows beyond x ≈ 27.3; its logarithm does not). */
 export function lnErfc(x: number): number {
   checkFinite('lnErfc', x);
