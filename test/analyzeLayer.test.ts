@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeLayer } from '../src/core/analyzeLayer';
+import { analyzeLayer, analyzeLayerSlices } from '../src/core/analyzeLayer';
 import { esd } from '../src/core/esd';
 import { spectralMetrics } from '../src/core/metrics';
 import { applyPreset, PRESETS } from '../src/core/presets';
@@ -73,6 +73,26 @@ describe('conv2d per-slice spectra (pool: false) match WeightWatcher analyze(poo
         for (const k of ['lambda_max', 'sv_max', 'log_norm', 'stable_rank'] as const) {
           expect(relErr(m[k] as number, s[k] as number)).toBeLessThan(1e-9);
         }
+      }
+    });
+  }
+});
+
+describe('analyzeLayerSlices with preset ww reproduces WeightWatcher analyze(pool=False)', () => {
+  for (const name of ['conv_3x3', 'conv_2x2_out_lt_in']) {
+    it(`${name}: every column of every slice row to 1e-9 relative`, () => {
+      const W = readNpy(path.join(DIR, `${name}.weight.npy`));
+      const rows = analyzeLayerSlices(W, { preset: 'ww', name }) as unknown as Row[];
+      const wwSlices = (ref.slices as Row[]).filter((s) => s.name === name);
+      expect(rows).toHaveLength(wwSlices.length);
+      const skip = KNOWN[name] ?? [];
+      for (const s of wwSlices) {
+        const row = rows[s.slice_id as number];
+        expect(row.slice_id).toBe(s.slice_id);
+        for (const k of NUMERIC) {
+          if (relErr(row[k] as number, s[k] as number) > 1e-9) throw new Error(`${name}[${s.slice_id}].${k}: got ${row[k]}, WeightWatcher ${s[k]}`);
+        }
+        for (const k of EXACT) if (!skip.includes(k)) expect({ [k]: row[k] }).toEqual({ [k]: s[k] });
       }
     });
   }

@@ -54,7 +54,8 @@ export interface AnalyzeLayerResolvedOptions {
   normalize: EsdNormalize;
   layerType: LayerType | 'auto';
   layout: ConvLayout | 'auto';
-  pool: true;
+  /** false for the per-slice rows of {@link analyzeLayerSlices}. */
+  pool: boolean;
   conv2dScale: Conv2dScale;
   candidates: PowerLawCandidates;
   evalsThresh: number | 'rank';
@@ -84,6 +85,10 @@ export interface LayerRow extends LayerMetrics {
   num_fit_evals: number;
   status: 'success' | 'failed';
   reason?: string;
+  /** Slice index (row-major kernel order), only in {@link analyzeLayerSlices} rows. */
+  slice_id?: number;
+  /** Kernel position of the slice, only in {@link analyzeLayerSlices} rows. */
+  slice_position?: number[];
   /** Phase of training (added by the phase classifier; absent here). */
   phase?: unknown;
   /** Conv layout (null for 2-D layers). */
@@ -98,14 +103,14 @@ export interface LayerRow extends LayerMetrics {
   options: AnalyzeLayerResolvedOptions;
 }
 
-function resolve(options: AnalyzeLayerOptions): AnalyzeLayerResolvedOptions {
+function resolve(options: AnalyzeLayerOptions, pool = true): AnalyzeLayerResolvedOptions {
   const o = applyPreset(options);
   return {
     preset: options.preset ?? null,
     normalize: o.normalize ?? 'N',
     layerType: o.layerType ?? 'auto',
     layout: o.layout ?? 'auto',
-    pool: true,
+    pool,
     conv2dScale: o.conv2dScale ?? 'none',
     candidates: o.candidates ?? 'unique',
     evalsThresh: o.evalsThresh ?? 'rank',
@@ -117,7 +122,7 @@ function resolve(options: AnalyzeLayerOptions): AnalyzeLayerResolvedOptions {
 
 /** Builds the row from a spectrum (shared by {@link analyzeLayer} and callers that already have the ESD). */
 export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {}): LayerRow {
-  const opts = resolve(options);
+  const opts = resolve(options, spec.pool);
   const ev = spec.eigenvalues;
   let lmax = 0;
   for (let i = 0; i < ev.length; i++) if (ev[i] > lmax) lmax = ev[i];
@@ -184,4 +189,24 @@ export function analyzeLayer(W: TensorInput, options: AnalyzeLayerOptions = {}):
     ...(options.backend ? { backend: options.backend } : {}),
   });
   return analyzeSpectrum(spec, options);
+}
+
+/**
+ * One row per conv slice (WeightWatcher's `analyze(pool=False)`): each kernel position's matrix is fitted
+ * and measured on its own, with `slice_id` and `slice_position`. With the ww preset each slice is scaled by
+ * √(kh·kw/2) as WeightWatcher does. Rows keep the layer's `rf`; `num_evals` is the slice's M.
+ * A dense layer gives a single row with `slice_id: 0`.
+ * @throws EsdlabError for unusable input, as {@link analyzeLayer}.
+ */
+export function analyzeLayerSlices(W: TensorInput, options: AnalyzeLayerOptions = {}): LayerRow[] {
+  const opts = resolve(options, false);
+  const spec = esdSpectrum(W, {
+    normalize: opts.normalize, layerType: opts.layerType, layout: opts.layout, pool: false,
+    conv2dScale: opts.conv2dScale, ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
+  return spec.sliceEigenvalues.map((ev, i) => {
+    const one: Spectrum = { ...spec, eigenvalues: ev, sliceEigenvalues: [ev], slicePositions: [spec.slicePositions[i]] };
+    return { ...analyzeSpectrum(one, options), slice_id: i, slice_position: spec.slicePositions[i] };
+  });
 }
