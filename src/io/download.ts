@@ -84,8 +84,14 @@ export async function downloadFile(url: string, dir: string, name: string, o: Do
     const reader = res.body.getReader();
     o.onDownload?.({ url, received, total });
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      let chunk: { done: boolean; value?: Uint8Array };
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new EsdlabError('TRUNCATED', `download broke off after ${received}${total !== null ? ` of ${total}` : ''} bytes: ${(e as Error).message}`, { file: url });
+      }
+      const { done, value } = chunk;
+      if (done || !value) break;
       received += value.byteLength;
       if (o.maxBytes !== undefined && received > o.maxBytes) throw new EsdlabError('FORBIDDEN', `download exceeds the ${o.maxBytes}-byte limit`, { file: url });
       await fh.write(value);
