@@ -7,19 +7,29 @@
  * outputs), HTML, SVG/PNG (for nbconvert, GitHub) and `text/plain`. Under stock tslab the same call
  * degrades to the fallbacks (no widget view); outside any kernel it does nothing and reports
  * `route: 'none'`. It never throws for lack of a frontend.
+ *
+ * Note: tslab prints the value of a cell's last expression, so a cell ending in `display(...)` also
+ * prints the returned {@link DisplayResult}; end such cells with another statement (or `void display(...)`).
  * @packageDocumentation
  */
 import { getCommManager, type JsonObject } from '../kernel/protocol';
-import type { WidgetModel } from '../kernel/widgetModel';
 import { findTslabSink } from './tslabSink';
 
 /** MIME type of vega-lite v5 specs (JupyterLab 4 renders v3–v5, not v6). */
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 
+/** What a display needs from a widget (every {@link WidgetModel} fits, whatever its state type). */
+export interface WidgetViewSource {
+  /** Opens the widget's comm if possible; true when live. */
+  open(): boolean;
+  /** The widget-view MIME entry when live, else null. */
+  viewData(): JsonObject | null;
+}
+
 /** The representations of one output; any subset, `text` is required. */
 export interface DisplayParts {
   /** A widget model: opened if possible and shown as a live view. */
-  widget?: WidgetModel<object> | null;
+  widget?: WidgetViewSource | null;
   /** A vega-lite v5 spec (plain JSON object). */
   vegaLite?: JsonObject;
   /** An HTML fragment. */
