@@ -125,3 +125,14 @@ describe('ts spectrum backend', () => {
     expect(maxRelErr(got, s.map((x) => x * x).sort((a, b) => a - b))).toBeLessThan(1e-12);
   });
 });
+
+describe('extreme magnitudes', () => {
+  it('scales float64 entries near 1e152 / 1e-140 by an exact power of two (no overflow/underflow)', () => {
+    const s = [1, 2, 3];
+    const W = withSingularValues(50, s, 41);
+    for (const f of [1e152, 1e-140]) {
+      const got = tsGramEigenvalues(W.map((x) => x * f), 50, 3);
+      got.forEach((g, i) => expect(Math.abs(g / f / f / (s[i] * s[i]) - 1)).toBeLessThan(1e-12));
+    }
+  });
+});

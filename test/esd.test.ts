@@ -154,3 +154,13 @@ describe('esd vs numpy / WeightWatcher on the committed reference matrices', () 
     });
   }
 });
+
+describe('esd overflow', () => {
+  it('reports eigenvalues beyond float64 as a NON_FINITE error, not Infinity', () => {
+    const W = Float64Array.from({ length: 8 }, (_, i) => (i + 1) * 1e200);
+    try { esd({ data: W, shape: [4, 2] }, { normalize: 'none', name: 'big' }); throw new Error('no error'); } catch (e) {
+      expect(isEsdlabError(e) && e.code).toBe('NON_FINITE');
+      expect((e as Error).message).toMatch(/exceed the float64 range/);
+    }
+  });
+});

@@ -10,7 +10,7 @@
  * Importing this module registers `{name: 'ts'}` as the fallback {@link SpectrumBackend}.
  */
 import { EsdlabError } from './errors';
-import { gramMatrix } from './gram';
+import { gramMatrix, gramScale } from './gram';
 import type { NumericArray } from './matrix';
 import { registerFallbackBackend, type SpectrumBackend } from './spectrumBackend';
 
@@ -190,9 +190,12 @@ export function symmetricEigenvalues(a: Float64Array, n: number, overwrite = fal
  * they are clamped to 0, since WᵀW is positive semi-definite.
  */
 export function tsGramEigenvalues(data: NumericArray, rows: number, cols: number): Float64Array {
-  const g = gramMatrix(data, rows, cols);
+  // Entries so large (or small) that WᵀW would overflow (underflow) float64 are scaled by an exact power of two.
+  const s = data instanceof Float64Array ? gramScale(data, rows) : 1;
+  const g = gramMatrix(data, rows, cols, s);
   const ev = symmetricEigenvalues(g, cols, true);
-  for (let i = 0; i < ev.length; i++) if (ev[i] < 0) ev[i] = 0;
+  const back = 1 / s; // applied twice: s² itself may overflow
+  for (let i = 0; i < ev.length; i++) ev[i] = ev[i] < 0 ? 0 : s === 1 ? ev[i] : ev[i] * back * back;
   return ev;
 }
 

@@ -157,6 +157,11 @@ export function esdSpectrum(W: TensorInput, options: EsdOptions = {}): Spectrum 
     }
     // WᵀW is positive semi-definite: rounding negatives (≈ −1e-16·λmax) from any backend become 0.
     for (let i = 0; i < ev.length; i++) ev[i] = ev[i] > 0 ? ev[i] * scale : 0;
+    for (let i = 0; i < ev.length; i++) {
+      if (!Number.isFinite(ev[i])) {
+        throw new EsdlabError('NON_FINITE', `eigenvalues of WᵀW exceed the float64 range (entries too large)`, options.name !== undefined ? { tensor: options.name } : {});
+      }
+    }
     sliceEigenvalues.push(ev);
     total += ev.length;
   }

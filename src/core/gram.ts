@@ -12,10 +12,11 @@ import type { NumericArray } from './matrix';
 export const GRAM_PANEL_ROWS = 192;
 
 /**
- * Returns G = WᵀW (`cols × cols`, full symmetric, row-major) of the row-major `rows × cols` matrix
- * `data`, accumulated in float64. `data` is not modified.
+ * Returns G = (sW)ᵀ(sW) (`cols × cols`, full symmetric, row-major) of the row-major `rows × cols`
+ * matrix `data`, accumulated in float64. `scale` s (default 1) is applied while reading; pass a power of
+ * two to keep it exact (see {@link gramScale}). `data` is not modified.
  */
-export function gramMatrix(data: NumericArray, rows: number, cols: number): Float64Array {
+export function gramMatrix(data: NumericArray, rows: number, cols: number, scale = 1): Float64Array {
   const m = cols;
   const G = new Float64Array(m * m);
   if (m === 0 || rows === 0) return G;
@@ -27,7 +28,8 @@ export function gramMatrix(data: NumericArray, rows: number, cols: number): Floa
     // Transpose rows k0..k0+kb-1 into T (m × kb, row stride kb).
     for (let r = 0; r < kb; r++) {
       const src = (k0 + r) * m;
-      for (let i = 0; i < m; i++) T[i * kb + r] = data[src + i];
+      if (scale === 1) for (let i = 0; i < m; i++) T[i * kb + r] = data[src + i];
+      else for (let i = 0; i < m; i++) T[i * kb + r] = data[src + i] * scale;
     }
     // 4×4 blocks on and above the block diagonal.
     for (let i = 0; i < m4; i += 4) {
@@ -70,6 +72,23 @@ export function gramMatrix(data: NumericArray, rows: number, cols: number): Floa
     for (let j = 0; j < i; j++) G[ri + j] = G[j * m + i];
   }
   return G;
+}
+
+/**
+ * A power of two s such that the Gram matrix of s·W neither overflows nor underflows float64
+ * (max |s·w|² · rows stays near 1e100 when it would otherwise leave [1e-250, 1e250]); 1 otherwise.
+ * Multiplying by a power of two is exact, so eigenvalues of the scaled Gram matrix divided by s² are
+ * those of the unscaled one.
+ */
+export function gramScale(data: NumericArray, rows: number): number {
+  let mx = 0;
+  for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]); if (a > mx) mx = a; }
+  if (mx === 0 || !Number.isFinite(mx)) return 1;
+  const big = mx * mx * Math.max(rows, 1);
+  if (big < 1e250 && mx * mx > 1e-250) return 1;
+  // target max|s·w| ≈ 1e50/√rows
+  const e = Math.round(Math.log2(1e50 / Math.sqrt(Math.max(rows, 1)) / mx));
+  return Math.pow(2, e);
 }
 
 /**
