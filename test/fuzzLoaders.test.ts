@@ -50,6 +50,7 @@ describe('fuzzing the loaders accepts only typed errors', () => {
     ['tiny.pt', 'x.pt', 5],
     ['seq_state_dict.bin', 'x.bin', 6],
     ['wwflat/ww_config.json', 'ww', 7],
+    ['tiny.onnx', 'x.onnx', 9],
     ['../../../node_modules/@vladmandic/human/models/liveness.json', 'tfjs', 8],
   ];
   for (const [fixture, target, seed] of cases) {

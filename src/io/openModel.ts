@@ -7,6 +7,7 @@ import * as path from 'path';
 import { EsdlabError } from '../core/errors';
 import type { Model } from './model';
 import { openNpyModel, openNpz } from './npz';
+import { openOnnx } from './onnx';
 import { openPytorch, openPytorchIndex } from './pytorch';
 import { openSafetensors, openSafetensorsDir, openSafetensorsIndex } from './safetensors';
 import { openTfjs } from './tfjs';
@@ -34,6 +35,7 @@ registerModelFormat('npy', openNpyModel);
 registerModelFormat('ww-flatfiles', openWwFlatFiles);
 registerModelFormat('pytorch', (f) => openPytorch(f));
 registerModelFormat('pytorch-index', (f) => openPytorchIndex(f));
+registerModelFormat('onnx', openOnnx);
 
 async function magic(file: string): Promise<Uint8Array> {
   const h = await fsp.open(file, 'r');
