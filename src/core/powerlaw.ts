@@ -46,10 +46,13 @@
  *   loses all digits when ζ(α,xmin) < 1e-16 (it then reports D = 1); we use the well-conditioned
  *   difference, so D of such far-tail candidates can differ from powerlaw's (they never win).
  *
- * WW compatibility (`candidates: 'ww'`): WeightWatcher 0.7.5.5's WWFit switches, for fewer than 20
- * data points, to a "small-N" rule: bias-corrected α = 1 + (n−1)/Σ ln(x/xmin), tails of ≥ 8 points
- * only, xmin minimizing J = D − 0.868/√n. That is reproduced when `wwSmallN` is true (default in ww
- * mode). Unlike WWFit, sigma is always (α−1)/√nTail.
+ * WW compatibility (`candidates: 'ww'`) reproduces WeightWatcher 0.7.5.5's WWFit (verified to 1e-14 on
+ * the reference data). With ties, WWFit fits from the candidate's position inside a run of equal
+ * values; alpha and sigma follow it, nTail counts every point ≥ xmin (its `len(fit.data)`).
+ * Opt-in `wwSmallN: true`: a later WW_powerlaw.py (seen in a newer WeightWatcher source, NOT in the
+ * released 0.7.5.5 and not run here) fits fewer than 20 points with a bias-corrected
+ * α = 1 + (n−1)/Σ ln(x/xmin) on tails of ≥ 8 points, computes J = D − 0.868/√n, but then takes the
+ * argmin of D in its constructor; that effective rule is what the option implements.
  */
 import { EsdlabError } from './errors';
 import { hurwitzZeta, hurwitzZetaWithDerivative } from './zeta';
@@ -79,7 +82,7 @@ export interface PowerLawFitOptions {
   discreteMethod?: PowerLawDiscreteMethod;
   /** Values ≤ floor are removed before fitting (default 0: zeros removed, as powerlaw does). */
   floor?: number;
-  /** WWFit's small-N rule for < 20 points (default: true in 'ww' mode, ignored otherwise). */
+  /** Newer WWFit's small-N rule for < 20 points (opt-in, 'ww' mode only; see the module notes). */
   wwSmallN?: boolean;
   /** Also return every candidate's xmin, D, alpha (for D-vs-xmin plots). Default false. */
   keepScan?: boolean;
@@ -131,9 +134,13 @@ export interface PowerLawFit {
   xmax: number | null;
   /** KS distance of the fit (powerlaw's D). */
   D: number;
-  /** Standard error (alpha − 1)/√nTail. */
+  /**
+   * Standard error (alpha − 1)/√n with n the number of points the estimate used: nTail, except in
+   * 'ww' mode when xmin falls inside a run of tied values — WWFit then fits from the candidate's
+   * position (n = points at or after it) and so does this library, to reproduce its numbers.
+   */
   sigma: number;
-  /** Number of data points in [xmin, xmax]. */
+  /** Number of data points in [xmin, xmax] (powerlaw's len(fit.data), WeightWatcher's num_pl_spikes). */
   nTail: number;
   /** Number of data points used (after removing values ≤ floor; includes those above xmax). */
   n: number;
@@ -207,7 +214,7 @@ function resolveOptions(o: PowerLawFitOptions): ResolvedPowerLawOptions {
     discrete: o.discrete === true,
     discreteMethod,
     floor,
-    wwSmallN: candidates === 'ww' ? o.wwSmallN !== false : false,
+    wwSmallN: candidates === 'ww' && o.wwSmallN === true,
     keepScan: o.keepScan === true,
   };
 }
@@ -498,7 +505,7 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
     const S0 = directLogSum(p.x, i0, c);
     const fit = fitCandidate(mode, p, i0, c, S0, opt);
     const D = candidateD(fit, mode, p, c, opt, bins, b0, nb, i0, n, Infinity, -1, out);
-    return finish(base, fit.alpha, c, D, n, fit.valid, !fit.valid, false, 1, undefined);
+    return finish(base, fit.alpha, c, D, n, n, fit.valid, !fit.valid, false, 1, undefined);
   }
 
   // ---- xmin search ----
@@ -555,7 +562,7 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
   const n = N - i0;
   const fit = fitCandidate(mode, p, i0, c, directLogSum(p.x, i0, c), opt);
   const D = candidateD(fit, mode, p, c, opt, bins, kStar, nb, i0, n, Infinity, -1, out);
-  return finish(base, fit.alpha, c, D, n, fit.valid, noise, true, nCand, scan);
+  return finish(base, fit.alpha, c, D, n, N - lowerBound(p.x, c), fit.valid, noise, true, nCand, scan);
 }
 
 /** D of one candidate (exact unless it provably exceeds `stopAt`), including the invalid-α rules. */
@@ -571,7 +578,7 @@ function candidateD(fit: CandidateFit, mode: AlphaMode, p: Prepared, c: number, 
   return out[0];
 }
 
-function finish(base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 'sigma' | 'nTail' | 'status' | 'noiseFlag' | 'xminSearched' | 'nCandidates'>, alpha: number, xmin: number, D: number, nTail: number, valid: boolean, noise: boolean, searched: boolean, nCand: number, scan: PowerLawScan | undefined): PowerLawFit {
+function finish(base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 'sigma' | 'nTail' | 'status' | 'noiseFlag' | 'xminSearched' | 'nCandidates'>, alpha: number, xmin: number, D: number, nFit: number, nTail: number, valid: boolean, noise: boolean, searched: boolean, nCand: number, scan: PowerLawScan | undefined): PowerLawFit {
   if (!Number.isFinite(alpha)) {
     throw new EsdlabError('NOT_CONVERGED', `fitPowerLaw: the fit at xmin = ${xmin} has no finite alpha (degenerate tail)`);
   }
@@ -581,7 +588,7 @@ function finish(base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 'sigma' | 'nTai
     xmin,
     xmax: base.xmax,
     D,
-    sigma: (alpha - 1) / Math.sqrt(nTail),
+    sigma: (alpha - 1) / Math.sqrt(nFit),
     nTail,
     n: base.n,
     nRemoved: base.nRemoved,
@@ -598,7 +605,7 @@ function finish(base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 'sigma' | 'nTai
   return res;
 }
 
-/** WeightWatcher 0.7.5.5 WWFit small-N rule (N < 20). */
+/** The newer WWFit small-N rule (N < 20), opt-in. */
 function wwSmallN(p: Prepared, base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 'sigma' | 'nTail' | 'status' | 'noiseFlag' | 'xminSearched' | 'nCandidates'>, opt: ResolvedPowerLawOptions): PowerLawFit {
   const N = p.x.length, x = p.x;
   const kMin = 8;
@@ -612,35 +619,40 @@ function wwSmallN(p: Prepared, base: Omit<PowerLawFit, 'alpha' | 'xmin' | 'D' | 
     }
     return D;
   };
-  let bestJ = Infinity, best = -1, bestAlpha = 0, bestD = 1;
+  // WWFit computes J = D − 0.868/√n to pick a winner, but its constructor then overrides that choice
+  // with argmin over the Ds array (first minimum; skipped candidates keep D = 1) — reproduced here.
+  const Ds: number[] = [], alphas: number[] = [];
+  let anyJ = false;
   for (let i = 0; i < N - 1; i++) {
     const n = N - i;
     let alpha = 0, D = 1, valid = false;
     const s = p.S[i];
     if (n >= kMin && s > 1e-12) {
       alpha = 1 + (n - 1) / s;
-      if (alpha > 1) {
-        valid = true;
-        D = Dof(i, alpha);
-        const J = D - 0.868 / Math.sqrt(n);
-        if (J < bestJ) { bestJ = J; best = i; bestAlpha = alpha; bestD = D; }
-      }
+      if (alpha > 1) { valid = true; D = Dof(i, alpha); anyJ = true; }
     }
+    Ds.push(D); alphas.push(alpha);
     if (scan) { scan.xmins.push(x[i]); scan.Ds.push(D); scan.alphas.push(alpha); scan.valid.push(valid); }
   }
   let reasonExtra = '';
-  if (best < 0) {
-    // WWFit's fallback: the whole data set as the tail
-    best = 0;
+  if (!anyJ) {
+    // WWFit's fallback: the whole data set as the tail (candidate 0)
     const s = p.S[0];
     if (!(s > 1e-12)) {
       throw new EsdlabError('TOO_FEW_POINTS', 'fitPowerLaw: WW small-N fit: all data points are equal; cannot fit');
     }
-    bestAlpha = 1 + (N - 1) / s;
-    bestD = Dof(0, bestAlpha);
+    alphas[0] = 1 + (N - 1) / s;
+    Ds[0] = Dof(0, alphas[0]);
+    if (scan) { scan.alphas[0] = alphas[0]; scan.Ds[0] = Ds[0]; scan.valid[0] = alphas[0] > 1; }
     reasonExtra = 'ww small-N fallback (no tail of ≥ 8 points)';
   }
-  const res = finish(base, bestAlpha, x[best], bestD, N - best, bestAlpha > 1, false, true, N - 1, scan);
+  let best = 0;
+  for (let i = 1; i < Ds.length; i++) if (Ds[i] < Ds[best]) best = i;
+  const bestAlpha = alphas[best], bestD = Ds[best];
+  if (!(bestAlpha > 1)) {
+    throw new EsdlabError('TOO_FEW_POINTS', 'fitPowerLaw: WW small-N fit: no candidate tail gives a valid fit');
+  }
+  const res = finish(base, bestAlpha, x[best], bestD, N - best, N - lowerBound(x, x[best]), bestAlpha > 1, false, true, N - 1, scan);
   if (reasonExtra && res.status === 'success') res.reason = reasonExtra;
   return res;
 }

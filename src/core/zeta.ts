@@ -46,7 +46,7 @@ function zetaCore(s: number, q: number, wantDerivative: boolean): [number, numbe
   const N = q >= aMin ? 0 : Math.ceil(aMin - q);
   const a = q + N;
   const lna = Math.log(a);
-  const amS = Math.exp(-s * lna); // a^(-s)
+  const amS = Math.pow(a, -s); // a^(-s) (pow: no error amplification by s·ln a)
   // Euler–Maclaurin correction terms, accumulated smallest first.
   const inva2 = 1 / (a * a);
   const terms: number[] = [];
@@ -81,10 +81,9 @@ function zetaCore(s: number, q: number, wantDerivative: boolean): [number, numbe
   }
   for (let k = N - 1; k >= 0; k--) {
     const x = q + k;
-    const lx = Math.log(x);
-    const v = Math.exp(-s * lx);
+    const v = Math.pow(x, -s);
     sum += v;
-    if (wantDerivative) dsum -= lx * v;
+    if (wantDerivative) dsum -= Math.log(x) * v;
   }
   return [sum, dsum];
 }
