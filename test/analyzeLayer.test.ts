@@ -128,4 +128,14 @@ describe('analyzeLayer rows', () => {
     expect(row.matrix_rank).toBe(1);
     expect(JSON.stringify(row)).not.toMatch(/NaN/);
   });
+  it('handles degenerate layers: all-zero and 1×N matrices give failed rows, never NaN', () => {
+    const zero = analyzeLayer({ data: new Float64Array(60), shape: [10, 6] }, { preset: 'ww' });
+    expect([zero.status, zero.matrix_rank, zero.lambda_max, zero.log_norm, zero.entropy, zero.sv_min]).toEqual(['failed', 0, 0, null, null, 0]);
+    const row = analyzeLayer({ data: Float64Array.of(1, 2, 3, 4, 5, 6, 7), shape: [1, 7] }, { preset: 'ww' });
+    expect([row.status, row.N, row.M, row.num_evals, row.matrix_rank]).toEqual(['failed', 7, 1, 1, 1]);
+    expect(row.lambda_max).toBeCloseTo(140, 10); // Σ k² for k = 1..7
+    // WeightWatcher's entropy formula on a rank-1 spectrum: −(1+ε)ln(1+ε)/ln(1+ε) = −(1 + 1e-10)
+    expect(row.entropy).toBeCloseTo(-1.0000000001, 12);
+    expect(JSON.stringify([zero, row])).not.toMatch(/NaN/);
+  });
 });
