@@ -523,12 +523,6 @@ function fitTruncatedPowerLaw(st: TailStats): DistributionFit {
   });
 }
 
-/** −LL of the best power law on the tail (the σ → ∞ limit of the lognormal family). */
-function powerLawLimitNll(st: TailStats): number {
-  const f = fitPower(st, undefined);
-  return -f.logLikelihood;
-}
-
 function fitLognormal(st: TailStats, positive: boolean): DistributionFit {
   const name: DistributionName = positive ? 'lognormal_positive' : 'lognormal';
   const { n, ybar, ysd } = st;
@@ -579,11 +573,18 @@ function fitLognormal(st: TailStats, positive: boolean): DistributionFit {
   // power-law maximum (the same tail). When the profile is no better than that limit (to rounding),
   // report the deterministic point at the search limit instead of a rounding-noise-selected one.
   const bestLL = -(g.fx + st.sy + n * Math.log(s));
-  const plLimit = fixedM === null ? -powerLawLimitNll(st) : -Infinity;
+  const pl = fixedM === null ? fitPower(st, undefined) : null;
+  const plLimit = pl ? pl.logLikelihood : -Infinity;
   if (g.atUpperBound || bestLL <= plLimit + 1e-10 * Math.abs(plLimit)) {
     tau = Math.exp(lnTauHi);
-    mm = innerM(tau).m;
-    if (fixedM === null) mu = ybar + s * mm;
+    if (pl) {
+      // on the ridge θ₁ = −(α̂ − 1)·s (t units): the lognormal's power-law limit with the power-law
+      // MLE exponent, placed exactly (a 1-D search cannot resolve m ≈ 1e16 to better than √ε)
+      mm = -(pl.params.alpha! - 1) * s * tau * tau;
+      mu = ybar + s * mm;
+    } else {
+      mm = innerM(tau).m;
+    }
     boundary = (boundary ? boundary + '; ' : '') +
       'sigma at the search limit 1e8·std(ln x): the supremum is at sigma → ∞, mu → −∞, where the lognormal degenerates into the power law';
   }
