@@ -50,40 +50,65 @@ export interface AnalyzeLayerOptions extends MetricsOptions {
 
 /** The options a row was computed with (after preset and defaults). */
 export interface AnalyzeLayerResolvedOptions {
+  /** Preset applied under the explicit options, or null. */
   preset: PresetName | null;
+  /** Eigenvalue normalization. */
   normalize: EsdNormalize;
+  /** Layer kind as requested. */
   layerType: LayerType | 'auto';
+  /** Conv layout as requested. */
   layout: ConvLayout | 'auto';
   /** false for the per-slice rows of {@link analyzeLayerSlices}. */
   pool: boolean;
+  /** Conv2D scaling rule. */
   conv2dScale: Conv2dScale;
+  /** Power-law xmin candidates. */
   candidates: PowerLawCandidates;
+  /** Fit floor as requested (`'rank'` or a number). */
   evalsThresh: number | 'rank';
   /** The numeric threshold actually applied to λ before the fit. */
   evalsThreshValue: number;
+  /** weak_rank_loss threshold. */
   tolerance: number;
+  /** Rank tolerance rule (see metrics.ts). */
   rankRule: 'gram' | 'svd';
 }
 
 /** One analysis row (WeightWatcher column names; numbers that could not be computed are null). */
 export interface LayerRow extends LayerMetrics {
+  /** Layer/tensor name (null when none was given). */
   name: string | null;
+  /** Resolved layer kind. */
   layer_type: LayerType;
+  /** Larger dimension of each (slice) matrix. */
   N: number;
+  /** Smaller dimension of each (slice) matrix. */
   M: number;
+  /** N/M ≥ 1. */
   Q: number;
+  /** Receptive field (number of conv slices; 1 for dense). */
   rf: number;
+  /** Number of eigenvalues in the ESD (M·rf pooled). */
   num_evals: number;
+  /** Always true (WeightWatcher column). */
   has_esd: boolean;
+  /** Power-law exponent of the ESD tail, null when the fit failed. */
   alpha: number | null;
+  /** Fitted lower cutoff. */
   xmin: number | null;
+  /** Fitted upper cutoff, or the largest fitted eigenvalue when unbounded (WWFit's xmax). */
   xmax: number | null;
+  /** KS distance of the fit. */
   D: number | null;
+  /** (alpha − 1)/√nTail. */
   sigma: number | null;
+  /** #{λ ≥ xmin} over all eigenvalues. */
   num_pl_spikes: number | null;
   /** Number of eigenvalues that entered the fit (λ > evalsThresh). */
   num_fit_evals: number;
+  /** 'failed' when the power-law fit could not be made. */
   status: 'success' | 'failed';
+  /** Why the row failed. */
   reason?: string;
   /** Slice index (row-major kernel order), only in {@link analyzeLayerSlices} rows. */
   slice_id?: number;

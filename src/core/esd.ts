@@ -48,10 +48,15 @@ export interface EsdOptions {
 
 /** Options after defaults, as recorded in results. */
 export interface ResolvedEsdOptions {
+  /** Normalization used. */
   normalize: EsdNormalize;
+  /** Layer kind as requested (`'auto'` = from the tensor's rank). */
   layerType: LayerType | 'auto';
+  /** Conv layout as requested (`'auto'` = WeightWatcher's detection rule). */
   layout: ConvLayout | 'auto';
+  /** Slices pooled into one ESD? */
   pool: boolean;
+  /** Conv2D scaling rule. */
   conv2dScale: Conv2dScale;
 }
 

@@ -14,9 +14,13 @@ export type PresetName = 'ww';
 
 /** The option values a preset sets. */
 export interface PresetOptions {
+  /** Eigenvalue normalization. */
   normalize: 'N' | 'none';
+  /** Conv2D scaling rule. */
   conv2dScale: 'none' | 'ww';
+  /** Power-law xmin candidates. */
   candidates: 'unique' | 'ww';
+  /** Only λ above this enter the power-law fit. */
   evalsThresh: number;
 }
 
