@@ -156,7 +156,8 @@ export function esdSpectrum(W: TensorInput, options: EsdOptions = {}): Spectrum 
   const sliceEigenvalues: Float64Array[] = [];
   let total = 0;
   for (const s of lm.slices) {
-    const ev = backend.gramEigenvalues(s.data, s.rows, s.cols);
+    // copy: a backend may hand out a view of a buffer it reuses
+    const ev = Float64Array.from(backend.gramEigenvalues(s.data, s.rows, s.cols));
     if (ev.length !== s.cols) {
       throw new EsdlabError('INTERNAL', `spectrum backend '${backend.name}' returned ${ev.length} eigenvalues for a ${s.rows}×${s.cols} matrix`);
     }
