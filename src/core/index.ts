@@ -22,3 +22,7 @@ export * from './modelLayers';
 export * from './layerFilter';
 export * from './analyzeModel';
 export * from './fixFingers';
+export * from './specialFunctions';
+export * from './optimize';
+export * from './alternatives';
+export * from './compare';

@@ -1,9 +1,10 @@
 /**
  * Small, dependable numerical optimizers for maximum-likelihood fits: Nelder–Mead (with restarts)
  * for a few parameters, Brent's method for one-dimensional minimization on an interval, a
- * grid-then-Brent global 1-D minimizer for profiles that may not be unimodal, and Brent's
- * root finder. All are deterministic and allocation-light; objective functions may return
- * `Infinity` (or NaN, treated as Infinity) to express constraints.
+ * grid-then-Brent 1-D minimizer for profiles that may not be unimodal, and a bracketing 1-D
+ * minimizer on the whole line (root finding lives in rootBracket.ts). All are deterministic and
+ * allocation-light; objective functions may return `Infinity` (or NaN, treated as Infinity) to
+ * express constraints.
  */
 
 /** Result of a minimization. */
@@ -254,62 +255,6 @@ export function gridBrentMinimize(
     atLowerBound: x - a <= edge,
     atUpperBound: b - x <= edge,
   };
-}
-
-/**
- * Brent's root finder (Brent 1973, "zeroin") for f(x) = 0 on [a, b] with f(a)·f(b) ≤ 0.
- * Returns null when the bracket is not a sign change.
- */
-export function brentRoot(f: (x: number) => number, a: number, b: number, xtol = 1e-14, maxEvaluations = 300): number | null {
-  let fa = f(a);
-  let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
-  if (!(fa * fb < 0)) return null;
-  let c = a;
-  let fc = fa;
-  let d = b - a;
-  let e = d;
-  for (let it = 0; it < maxEvaluations; it++) {
-    if (fb * fc > 0) {
-      c = a; fc = fa; d = b - a; e = d;
-    }
-    if (Math.abs(fc) < Math.abs(fb)) {
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
-    }
-    const tol = 2 * 2.220446049250313e-16 * Math.abs(b) + 0.5 * xtol * Math.max(Math.abs(b), 1e-300);
-    const m = 0.5 * (c - b);
-    if (Math.abs(m) <= tol || fb === 0) return b;
-    if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
-      let p: number;
-      let q: number;
-      const s = fb / fa;
-      if (a === c) {
-        p = 2 * m * s;
-        q = 1 - s;
-      } else {
-        const qq = fa / fc;
-        const r = fb / fc;
-        p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
-        q = (qq - 1) * (r - 1) * (s - 1);
-      }
-      if (p > 0) q = -q;
-      else p = -p;
-      if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) {
-        e = d;
-        d = p / q;
-      } else {
-        d = m; e = m;
-      }
-    } else {
-      d = m; e = m;
-    }
-    a = b; fa = fb;
-    b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
-    fb = f(b);
-  }
-  return b;
 }
 
 /**
