@@ -76,7 +76,7 @@ export function parseEsdArgs(argv: string[]): EsdArgs {
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(6);
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
 }
 
 /** The text summary printed without `--json`. */
