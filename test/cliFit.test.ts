@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
 import { parseNumberList } from '../src/io/numberList';
-import { fitPowerLaw } from '../src/core/powerlaw';
+import { fitPowerLaw, powerLawTail } from '../src/core/powerlaw';
+import { compareAll } from '../src/core/compare';
 
 const REF = path.join(__dirname, 'reference', 'powerlaw');
 const ref = JSON.parse(fs.readFileSync(path.join(REF, 'powerlaw.json'), 'utf8'));
@@ -52,6 +53,28 @@ describe('esdlab fit', () => {
     const w = await j(['--ww']);
     expect(w.options.candidates).toBe('ww');
     expect(w.options.floor).toBe(1e-5);
+  });
+
+  it('--compare adds {lognormal, exponential, stretched_exponential, truncated_power_law: {R, p}} (flares, CSN)', async () => {
+    const r = await run([path.join(__dirname, 'reference', 'data', 'flares.txt'), '--compare', '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(Object.keys(o.comparisons).sort()).toEqual(['exponential', 'lognormal', 'stretched_exponential', 'truncated_power_law']);
+    // same numbers as the core API on the fitted tail
+    const vals = parseNumberList(fs.readFileSync(path.join(__dirname, 'reference', 'data', 'flares.txt'), 'utf8')).values;
+    const fit = fitPowerLaw(vals);
+    expect(o.comparisons).toEqual(JSON.parse(JSON.stringify(compareAll(powerLawTail(vals, fit), fit))));
+    // and powerlaw 1.5's normalized R / p (reference committed by the alternatives engineer); the
+    // alternatives are true MLEs here, powerlaw's Nelder–Mead ones differ slightly → 1e-3 relative
+    const alt = JSON.parse(fs.readFileSync(path.join(__dirname, 'reference', 'alternatives', 'powerlaw.json'), 'utf8'));
+    const flares = alt.cases.find((c: { name: string }) => c.name === 'csn:flares');
+    for (const name of ['lognormal', 'exponential']) {
+      const pl = flares.comparisons[`power_law|${name}`];
+      expect(Math.abs(o.comparisons[name].R - pl.normalizedR)).toBeLessThan(1e-3 * Math.abs(pl.normalizedR));
+    }
+    expect(o.comparisons.lognormal.p).toBeCloseTo(flares.comparisons['power_law|lognormal'].p, 4);
+    const txt = await run([path.join(__dirname, 'reference', 'data', 'flares.txt'), '--compare']);
+    expect(txt.out).toMatch(/lognormal\s+-0\.80/);
   });
 
   it('prints a readable summary without --json', async () => {

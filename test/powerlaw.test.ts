@@ -222,7 +222,29 @@ describe('behaviour and errors', () => {
     const b = fitPowerLaw([...pareto].reverse());
     expect(b).toEqual(a);
   });
-  it('ww and unique candidates agree on tie-free data and differ with ties', () => {
+  it("opt-in wwSmallN (newer WWFit, < 20 points): bias-corrected alpha, tails of ≥ 8 points, argmin D", () => {
+    const x = load(ref.synthetic.small_15.file).sort((a, b) => a - b);
+    const f = fitPowerLaw(x, { candidates: 'ww', wwSmallN: true, keepScan: true });
+    // brute force, independently: every candidate i with n = 15 − i ≥ 8 points
+    let best = { D: Infinity, alpha: 0, xmin: 0, n: 0 };
+    for (let i = 0; i + 8 <= x.length; i++) {
+      const n = x.length - i;
+      let S = 0;
+      for (let j = i; j < x.length; j++) S += Math.log(x[j] / x[i]);
+      const alpha = 1 + (n - 1) / S;
+      let D = 0;
+      for (let j = i; j < x.length; j++) D = Math.max(D, Math.abs(1 - (x[j] / x[i]) ** (1 - alpha) - (j - i) / n));
+      if (D < best.D) best = { D, alpha, xmin: x[i], n };
+    }
+    expect(f.xmin).toBe(best.xmin);
+    expect(f.alpha).toBeCloseTo(best.alpha, 12);
+    expect(f.D).toBeCloseTo(best.D, 12);
+    expect(f.nTail).toBe(best.n);
+    expect(f.options.wwSmallN).toBe(true);
+    // off by default: plain WWFit (= powerlaw on tie-free data)
+    expect(fitPowerLaw(x, { candidates: 'ww' }).alpha).toBeCloseTo(ref.synthetic.small_15.ww.alpha, 12);
+  });
+  it('ww and unique candidates agree on tie-free data', () => {
     const opts: PowerLawFitOptions = { candidates: 'ww' };
     const u = fitPowerLaw(pareto), w = fitPowerLaw(pareto, opts);
     expect([w.alpha, w.xmin, w.D]).toEqual([u.alpha, u.xmin, u.D]);

@@ -7,7 +7,8 @@
  * Bad input exits non-zero with one line naming the file and line.
  */
 import { EsdlabError, isEsdlabError } from '../../core/errors';
-import { fitPowerLaw, type PowerLawFit, type PowerLawFitOptions } from '../../core/powerlaw';
+import { compareAll } from '../../core/compare';
+import { fitPowerLaw, powerLawTail, type PowerLawFit, type PowerLawFitOptions } from '../../core/powerlaw';
 import { readNumberList, type NumberList } from '../../io/numberList';
 import type { CliIO, Command } from '../command';
 
@@ -95,14 +96,6 @@ function locate(e: unknown, list: NumberList): never {
 /** A comparison row as `--json` prints it. */
 interface ComparisonRow { R: number | null; p: number | null }
 
-/**
- * The alternatives comparison (engineer A2's `compareAll`), wired in once src/core/compare.ts lands.
- * Until then `--compare` reports that it is unavailable.
- */
-function compareAll(_values: ArrayLike<number>, _fit: PowerLawFit): Record<string, ComparisonRow> | null {
-  return null;
-}
-
 function fmt(v: number | null): string {
   if (v === null) return 'n/a';
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? v.toPrecision(6) : v.toExponential(4);
@@ -124,8 +117,8 @@ export const fitCommand: Command = {
     }
     let comparisons: Record<string, ComparisonRow> | undefined;
     if (args.compare) {
-      const raw = compareAll(list.values, fit);
-      if (!raw) throw new EsdlabError('INVALID_ARGUMENT', '--compare is not available yet in this build');
+      if (fit.discrete) throw new EsdlabError('INVALID_ARGUMENT', '--compare supports continuous fits only (the alternatives are continuous)');
+      const raw = compareAll(powerLawTail(list.values, fit), fit);
       comparisons = {};
       for (const [k, v] of Object.entries(raw)) comparisons[k] = { R: v.R, p: v.p };
     }
