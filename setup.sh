@@ -15,6 +15,9 @@ done
 echo "[setup] npm ci" >&2
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
+# Notebooks under the repo (e.g. notebooks/) resolve `import ... from 'esdlab'` through this link, at
+# run time and in tslab's type check. npm install/ci removes it; every setup run recreates it.
+ln -sfn .. node_modules/esdlab
 
 if [ "$want_test" = 1 ]; then
   for step in scripts/setup.d/*.sh; do

@@ -132,6 +132,11 @@ export async function startKernel(options: StartKernelOptions): Promise<RunningK
   setCommManager(server.manager);
   await server.init();
   log(`ready: ${server.manager.kernel}, cwd ${process.cwd()}`);
+  try {
+    require.resolve('esdlab/package.json', { paths: [process.cwd()] });
+  } catch {
+    log(`note: cells here cannot import 'esdlab' (not in any node_modules above ${process.cwd()}): in the esdlab repo run 'bash setup.sh' (links node_modules/esdlab), elsewhere 'npm install esdlab @types/node'`);
+  }
   return { close: () => { setCommManager(null); server.close(); } };
 }
 
