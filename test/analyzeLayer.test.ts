@@ -118,6 +118,9 @@ describe('analyzeLayer rows', () => {
     expect(relErr(a.alpha as number, row.alpha as number)).toBeLessThan(1e-9);
     expect(relErr(a.lambda_max as number, (row.lambda_max as number) * 120)).toBeLessThan(1e-12);
   });
+  it('refuses pool: false (one row per slice is analyzeLayerSlices)', () => {
+    expect(() => analyzeLayer(lomaxMatrix(20, 10, 2), { pool: false } as never)).toThrow(/analyzeLayerSlices/);
+  });
   it('turns a fit that cannot run into a failed row with a reason and nulls (no −1, no NaN)', () => {
     // rank-1 matrix: one nonzero eigenvalue, too few points for a fit
     const W = { data: Float64Array.from({ length: 30 * 10 }, (_, k) => (1 + (k % 10)) * (1 + Math.floor(k / 10))), shape: [30, 10] };

@@ -13,7 +13,7 @@
  * - N, M, Q are the true per-slice dimensions (no N/M swap for conv layers with out < in).
  */
 import { esdSpectrum, type Conv2dScale, type EsdNormalize, type Spectrum } from './esd';
-import { isEsdlabError } from './errors';
+import { EsdlabError, isEsdlabError } from './errors';
 import type { ConvLayout, LayerType } from './layerMatrices';
 import type { TensorInput } from './matrix';
 import { layerMetrics, type LayerMetrics, type MetricsOptions } from './metrics';
@@ -207,6 +207,9 @@ export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {
  * @throws EsdlabError for unusable input (bad shape, NaN/Inf with its index, bad options).
  */
 export function analyzeLayer(W: TensorInput, options: AnalyzeLayerOptions = {}): LayerRow {
+  if ((options as { pool?: unknown }).pool === false) {
+    throw new EsdlabError('INVALID_ARGUMENT', 'analyzeLayer pools conv slices into one row; use analyzeLayerSlices for one row per slice (pool: false)', options.name !== undefined ? { tensor: options.name } : {});
+  }
   const opts = resolve(options);
   const spec = esdSpectrum(W, {
     normalize: opts.normalize, layerType: opts.layerType, layout: opts.layout, pool: true,
