@@ -417,9 +417,10 @@ function ksDistance(T: (j: number) => number, bins: Int32Array, start: number, e
       sp--;
       const a = STACK_A[sp], b = STACK_B[sp], ta = STACK_TA[sp], tb = STACK_TB[sp];
       if (b - a <= 1) continue;
-      const Aa = (bins[a] - i0) / n, Ab = (bins[b] - i0) / n;
-      const bound = Math.max(tb - Aa, Ab - ta);
+      // interior points p in (a, b): T_p ≤ T_b, A_p ≥ A_{a+1}, A_p ≤ A_{b−1}, T_p ≥ T_a
+      const bound = Math.max(tb - (bins[a + 1] - i0) / n, (bins[b - 1] - i0) / n - ta);
       if (!(bound > D)) continue;
+      const Aa = (bins[a] - i0) / n, Ab = (bins[b] - i0) / n;
       const mid = (a + b) >>> 1;
       const tm = T(bins[mid]);
       const d = Math.abs(tm - (bins[mid] - i0) / n);
