@@ -166,3 +166,21 @@ export function setCommManager(manager: CommManagerV1 | null): void {
   if (manager === null) delete g[key];
   else g[key] = manager;
 }
+
+const NEVER_ABORTED: InterruptSignal = Object.freeze({ aborted: false });
+
+/**
+ * The running cell's interrupt signal when inside esdlab's kernel, else a signal that never aborts.
+ * Long computations (e.g. `analyze()` over many layers) check `signal.aborted` between steps so that
+ * Jupyter's interrupt button stops them even after an `await` (where tslab's own interrupt cannot
+ * reach synchronous code). Take it at the start of the computation.
+ */
+export function currentInterruptSignal(): InterruptSignal {
+  const m = getCommManager();
+  if (!m || typeof m.interruptSignal !== 'function') return NEVER_ABORTED;
+  try {
+    return m.interruptSignal();
+  } catch {
+    return NEVER_ABORTED;
+  }
+}
