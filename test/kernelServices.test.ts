@@ -127,6 +127,19 @@ maybe('esdlab kernel through jupyter server + @jupyterlab/services', () => {
     expect(info.content.status).toBe('ok');
     expect((info.content as { comms: Record<string, unknown> }).comms).toEqual({ [comm.commId]: { target_name: 'jupyter.widget' } });
 
+    // The widget manager's control channel: request_states -> update_states with every widget.
+    const control = kernel.createComm('jupyter.widget.control');
+    const states = new Promise<KernelMessage.ICommMsgMsg>((resolve) => { control.onMsg = (m) => resolve(m); });
+    control.open({});
+    control.send({ method: 'request_states' });
+    const st = await states;
+    const sd = st.content.data as { method: string; states: Record<string, { model_name: string; state: Record<string, unknown> }>; buffer_paths: unknown };
+    expect(sd.method).toBe('update_states');
+    expect(sd.states[comm.commId].model_name).toBe('M');
+    expect(sd.states[comm.commId].state.label).toBe('xmin is 7');
+    expect(sd.buffer_paths).toEqual([[comm.commId, 'state', 'values']]);
+    expect(bytesOf(st.buffers![0] as ArrayBuffer)).toEqual(bytesOf(new Float64Array([0.125, 8])));
+
     const stray = kernel.createComm('no.such.target');
     const closed = new Promise<void>((resolve) => { stray.onClose = () => resolve(); });
     stray.open({});
