@@ -73,6 +73,7 @@ function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-bench-fit-'));
   const rows: string[][] = [];
   const head = ['n', 'esdlab ms', 'WWFit ms', 'powerlaw ms', 'esdlab/WWFit', 'esdlab/powerlaw', 'same fit'];
+  for (let k = 0; k < 20; k++) fitPowerLaw(data(4000, k)); // global JIT warm-up
   try {
     for (const n of sizes) {
       const x = data(n, 1000 + n);
