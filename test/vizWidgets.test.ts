@@ -81,8 +81,8 @@ describe('EsdExplorerWidget (kernel side)', () => {
     g[sym] = manager;
     try {
       const w = new EsdExplorerWidget(ev, { name: 'x', compare: false });
-      const r = await w.show();
-      expect(r.route).toBe('kernel');
+      await w.show();
+      expect(w.lastDisplay!.route).toBe('kernel');
       const b = displays[0];
       expect(b['application/vnd.jupyter.widget-view+json']).toEqual({ version_major: 2, version_minor: 1, model_id: w.modelId });
       const vlSpec = b['application/vnd.vegalite.v5+json'] as JsonObject;

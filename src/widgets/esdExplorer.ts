@@ -190,14 +190,18 @@ export class EsdExplorerWidget extends WidgetModel<EsdExplorerState> {
 
   /**
    * Displays the explorer: the live widget (esdlab kernel + JupyterLab extension), the kernel-free
-   * vega-lite v5 spec with its own sliders, an SVG (when vega is installed) and text.
+   * vega-lite v5 spec with its own sliders, an SVG (when vega is installed) and text. Resolves to
+   * nothing (so `await w.show()` as a cell's last line prints nothing); see {@link lastDisplay}.
    */
-  async show(options: { svg?: boolean } = {}): Promise<DisplayResult> {
+  async show(options: { svg?: boolean } = {}): Promise<void> {
     const data = this.explorerData();
     const vegaLite = esdExplorerSpec(data, { interactive: 'vega' }) as JsonObject;
     const svg = options.svg === false ? null : await renderSvg(esdExplorerSpec(data, { interactive: 'static' }));
-    return display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() });
+    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() });
   }
+
+  /** What the last {@link EsdExplorerWidget.show} did (route, MIME types), or null before it. */
+  lastDisplay: DisplayResult | null = null;
 }
 
 function isSpectrum(x: unknown): x is SpectrumInput {

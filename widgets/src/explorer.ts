@@ -174,10 +174,11 @@ export async function mountExplorer(host: HTMLElement, data: EsdViewData, option
     const r: RefitResult = coreRefit(sorted, xmin, xmax);
     current = r.fit;
     renderStats(r.fit, r.reason);
-    await push(r.fit);
     const change: BoundsChange = { xmin, xmax, fit: r.fit, reason: r.reason, ms: r.ms };
     root.dataset.refits = String(Number(root.dataset.refits ?? '0') + 1);
+    // tell the host in the same task as the stats update (the widget syncs to the kernel here)
     if (options.onBounds) options.onBounds(change);
+    await push(r.fit);
     return change;
   };
 

@@ -61,7 +61,9 @@ export class EsdExplorerView extends DOMWidgetView {
     this.el.classList.add('esdlab-widget');
     void this.mount();
     this.listenTo(this.model, 'change:eigenvalues change:mp change:spikes change:name', () => { void this.mount(); });
-    this.listenTo(this.model, 'change:fit change:phase', () => {
+    this.el.dataset.fitSource = String(this.model.get('fit_source'));
+    this.listenTo(this.model, 'change:fit change:phase change:fit_source', () => {
+      this.el.dataset.fitSource = String(this.model.get('fit_source'));
       if (this.model.get('fit_source') !== 'kernel' || !this.handle) return;
       void this.handle.showFit(this.model.get('fit') as FitView | null, this.model.get('phase') as PhaseView | null);
     });
@@ -81,6 +83,7 @@ export class EsdExplorerView extends DOMWidgetView {
   }
 
   private sync(c: BoundsChange): void {
+    this.el.dataset.fitSource = 'browser';
     this.model.set({ xmin: c.xmin, xmax: c.xmax, fit: c.fit, fit_source: 'browser', refit_ms: c.ms });
     if (this.model.comm_live) this.model.save_changes();
   }
