@@ -306,20 +306,45 @@ function zetaNorm(alpha: number, c: number, upper: number | null): number {
   return upper === null ? z : z - hurwitzZeta(alpha, upper);
 }
 
-/** Exact discrete MLE: −Z'(α)/Z(α) = mean ln x, α > 1. Returns NaN when the root lies at α ≤ 1. */
+/** Largest number of terms summed directly for a truncated discrete normalizer. */
+const DIRECT_SUM_MAX = 4096;
+
+/**
+ * Exact discrete MLE: −Z'(α)/Z(α) = mean ln x (Z = ζ(α, c) − ζ(α, upper), or ζ(α, c) untruncated).
+ * When the truncated support c, c+1, …, upper−1 has at most DIRECT_SUM_MAX points, Z and Z' are
+ * summed directly (exact, any real α, no cancellation of two large zeta values near α = 1).
+ * Returns NaN when the root is not in the domain the method covers (α > 1 for zeta differences).
+ */
 function solveDiscreteExact(meanLn: number, c: number, upper: number | null, start: number): number {
-  const g = (a: number): number => {
-    const z1 = hurwitzZetaWithDerivative(a, c);
-    let Z = z1.value, dZ = z1.derivative;
-    if (upper !== null) { const z2 = hurwitzZetaWithDerivative(a, upper); Z -= z2.value; dZ -= z2.derivative; }
-    return -dZ / Z - meanLn;
-  };
-  const lo = 1 + 1e-9;
-  if (!(g(lo) > 0)) return Number.NaN;
-  let hi = Math.max(start, 1.5);
+  const K = upper === null ? Number.POSITIVE_INFINITY : upper - c;
+  let g: (a: number) => number;
+  let lo: number;
+  if (Number.isInteger(K) && K <= DIRECT_SUM_MAX) {
+    const lk = new Float64Array(K);
+    for (let k = 0; k < K; k++) lk[k] = Math.log(c + k);
+    g = (a: number): number => {
+      let z = 0, dz = 0;
+      for (let k = K - 1; k >= 0; k--) { const t = Math.exp(-a * lk[k]); z += t; dz += lk[k] * t; }
+      return dz / z - meanLn;
+    };
+    lo = 1;
+    let guard = 0;
+    while (!(g(lo) > 0) && guard++ < 60) lo = 1 - 2 * (1 - lo) - 1; // 0, −2, −6, … until the mean log exceeds the data's
+    if (!(g(lo) > 0)) return Number.NaN;
+  } else {
+    g = (a: number): number => {
+      const z1 = hurwitzZetaWithDerivative(a, c);
+      let Z = z1.value, dZ = z1.derivative;
+      if (upper !== null) { const z2 = hurwitzZetaWithDerivative(a, upper); Z -= z2.value; dZ -= z2.derivative; }
+      return -dZ / Z - meanLn;
+    };
+    lo = upper === null ? 1 + 1e-9 : 1 + 1e-4;
+    if (!(g(lo) > 0)) return Number.NaN;
+  }
+  let hi = Math.max(start, lo + 0.5);
   let gh = g(hi);
   let guard = 0;
-  while (gh > 0 && guard++ < 60) { hi = 1 + 2 * (hi - 1); gh = g(hi); }
+  while (gh > 0 && guard++ < 60) { hi = lo + 2 * (hi - lo); gh = g(hi); }
   if (gh > 0) return Number.NaN;
   return brentRoot(g, lo, hi);
 }
