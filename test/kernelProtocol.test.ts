@@ -151,9 +151,10 @@ describe('esdlab kernel over ZeroMQ', () => {
   });
 
   test('SIGINT interrupts a busy synchronous loop and an awaited promise; the interrupt signal aborts', async () => {
-    const pending = k.request('shell', 'execute_request', { code: 'let n = 0; while (true) { n++; }', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    await k.waitFor(() => k.iopubMsgs.some((m) => m.parent_header.msg_type === 'execute_request' && m.header.msg_type === 'status' && m.content.execution_state === 'busy' && String((m.parent_header as { msg_id?: string }).msg_id) && !k.children(String(m.parent_header.msg_id)).some((x) => x.content.execution_state === 'idle')), 10000, 'busy loop');
-    await new Promise((r) => setTimeout(r, 300));
+    const pending = k.request('shell', 'execute_request', { code: 'console.log("spinning"); let n = 0; while (true) { n++; }', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    // Interrupt only once the loop really runs (compiling the cell can take a while on a busy machine).
+    await k.waitFor(() => k.iopubMsgs.some((m) => m.header.msg_type === 'stream' && m.content.text === 'spinning\n'), 60000, 'spinning');
+    await new Promise((r) => setTimeout(r, 200));
     k.proc.kill('SIGINT');
     const reply = await pending;
     expect(reply.content.status).toBe('error');
@@ -162,14 +163,16 @@ describe('esdlab kernel over ZeroMQ', () => {
 
     const code = `const sig = (globalThis as any)[Symbol.for('esdlab.comm.v1')].interruptSignal();
 (globalThis as any).__sig = sig;
+console.log("waiting");
 await new Promise((r) => setTimeout(r, 600000));`;
     const t0 = Date.now();
     const pending2 = k.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    await new Promise((r) => setTimeout(r, 1500));
+    await k.waitFor(() => k.iopubMsgs.some((m) => m.header.msg_type === 'stream' && m.content.text === 'waiting\n'), 60000, 'waiting');
+    await new Promise((r) => setTimeout(r, 200));
     k.proc.kill('SIGINT');
     const reply2 = await pending2;
     expect(reply2.content.status).toBe('error');
-    expect(Date.now() - t0).toBeLessThan(30000);
+    expect(Date.now() - t0).toBeLessThan(60000); // far below the 600 s the cell would wait
     // execution_count may be absent on error; the kernel must still serve and report the aborted signal.
     await new Promise((r) => setTimeout(r, 300));
     const { stdout } = await k.execute('console.log("aborted=" + (globalThis as any).__sig.aborted)');

@@ -147,8 +147,12 @@ maybe('esdlab kernel through jupyter server + @jupyterlab/services', () => {
   }, 120000);
 
   test('interrupt through the server (SIGINT) stops a busy cell; the kernel keeps serving', async () => {
-    const fut = kernel.requestExecute({ code: 'let spins = 0; while (true) { spins++; }' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const fut = kernel.requestExecute({ code: 'console.log("spinning"); let spins = 0; while (true) { spins++; }' });
+    // Interrupt only once the loop really runs (compiling the cell can take a while on a busy machine).
+    await new Promise<void>((resolve) => {
+      fut.onIOPub = (m) => { if (m.header.msg_type === 'stream') resolve(); };
+    });
+    await new Promise((r) => setTimeout(r, 200));
     await kernel.interrupt();
     const reply = await fut.done;
     expect(reply.content.status).toBe('error');

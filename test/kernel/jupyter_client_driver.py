@@ -91,8 +91,17 @@ try:
     report['comm_info'] = {'type': ci['msg_type'], 'content': ci['content'], 'comm_id': comm_id}
 
     # Interrupt a busy loop through the kernel manager (interrupt_mode: signal -> SIGINT).
-    msg_id = kc.execute('let i = 0; while (true) { i++; }')
-    time.sleep(1.5)
+    msg_id = kc.execute('console.log("spinning"); let i = 0; while (true) { i++; }')
+    # Interrupt only once the loop really runs (compiling the cell can take a while on a busy machine).
+    end = time.time() + 60
+    while time.time() < end:
+        try:
+            m = kc.get_iopub_msg(timeout=1)
+        except Exception:
+            continue
+        if m['parent_header'].get('msg_id') == msg_id and m['msg_type'] == 'stream':
+            break
+    time.sleep(0.2)
     t0 = time.time()
     km.interrupt_kernel()
     r = kc.get_shell_msg(timeout=30)
