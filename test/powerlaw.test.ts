@@ -197,6 +197,57 @@ describe('discrete exact MLE truncated at xmax', () => {
   });
 });
 
+describe('branch-and-bound KS equals a brute-force O(n²) scan', () => {
+  // Brute force written independently: powerlaw's definition over unique tail values (or WW's over
+  // every tail point), D = max |(1 − (u/c)^(1−α)) − #{c ≤ x < u}/n|.
+  function brute(x: number[], ww: boolean): { xmins: number[]; Ds: number[]; best: number } {
+    const s = [...x].sort((a, b) => a - b);
+    const N = s.length;
+    const xmins: number[] = [], Ds: number[] = [];
+    for (let i = 0; i < N - 1; i++) {
+      if (!ww && i > 0 && s[i] === s[i - 1]) continue;
+      if (!ww && s[i] === s[N - 1]) break;
+      const c = s[i], n = N - i;
+      let S = 0;
+      for (let j = i; j < N; j++) S += Math.log(s[j] / c);
+      const alpha = 1 + n / S;
+      let D = 0;
+      for (let j = i; j < N; j++) {
+        if (!ww && j > i && s[j] === s[j - 1]) continue;
+        D = Math.max(D, Math.abs(1 - (s[j] / c) ** (1 - alpha) - (j - i) / n));
+      }
+      xmins.push(c); Ds.push(D);
+    }
+    let best = 0;
+    for (let k = 1; k < Ds.length; k++) if (Ds[k] < Ds[best]) best = k;
+    return { xmins, Ds, best };
+  }
+  const rng = createRng(99);
+  const sets: number[][] = [];
+  for (let t = 0; t < 24; t++) {
+    const n = 20 + rng.int(400);
+    const mu = 0.5 + 2 * rng.next();
+    const digits = t % 3 === 0 ? 1 : t % 3 === 1 ? 2 : -1; // ties from rounding in 2 of 3 sets
+    sets.push(Array.from({ length: n }, () => {
+      const v = rng.next() < 0.3 ? 0.2 + rng.next() : (1 - rng.next()) ** (-1 / mu);
+      return digits < 0 ? v : Math.max(0.1, Math.round(v * 10 ** digits) / 10 ** digits);
+    }));
+  }
+  it.each(sets.map((x, i) => [i, x.length, x] as const))('set %i (n = %i): every D, and the argmin', (_i, _n, x) => {
+    for (const ww of [false, true]) {
+      const b = brute(x, ww);
+      const opts: PowerLawFitOptions = ww ? { candidates: 'ww' } : {};
+      const f = fitPowerLaw(x, { ...opts, keepScan: true });
+      expect(f.scan?.xmins).toEqual(b.xmins);
+      const Ds = f.scan?.Ds as number[];
+      for (let k = 0; k < Ds.length; k++) expect(Math.abs(Ds[k] - b.Ds[k])).toBeLessThan(1e-12);
+      const g = fitPowerLaw(x, opts);
+      expect(g.xmin).toBe(b.xmins[b.best]);
+      expect(Math.abs(g.D - b.Ds[b.best])).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('behaviour and errors', () => {
   const rng = createRng(5);
   const pareto = Array.from({ length: 300 }, () => (1 - rng.next()) ** (-1 / 1.5));
