@@ -77,6 +77,12 @@ describe('esdlab fit', () => {
     expect(txt.out).toMatch(/lognormal\s+-0\.80/);
   });
 
+  it('--help prints the usage and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/usage: esdlab fit FILE/);
+  });
+
   it('prints a readable summary without --json', async () => {
     const p = file('t.txt', '1\n2\n3\n4\n10\n20\n50\n100\n');
     const r = await run([p]);

@@ -107,6 +107,16 @@ export const fitCommand: Command = {
   usage: 'esdlab fit FILE [--xmin X|LO,HI] [--xmax X] [--xmax-mode exact|powerlaw-1.5] [--discrete] [--discrete-method M] [--compare] [--ww] [--json]',
   summary: 'power-law fit (Clauset MLE, xmin by minimum KS distance) of the numbers in FILE (one per line)',
   async run(argv: string[], io: CliIO): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(`usage: ${fitCommand.usage}\n  ${fitCommand.summary}\n` +
+        '  --xmin X | LO,HI   fixed xmin, or the range searched\n' +
+        '  --xmax X           upper cutoff (exact truncated MLE; --xmax-mode powerlaw-1.5 for powerlaw\'s variant)\n' +
+        '  --discrete         integer data: zeta power law (--discrete-method estimate|exact|powerlaw-1.5)\n' +
+        '  --compare          log-likelihood ratios vs lognormal, exponential, stretched exp., truncated power law\n' +
+        '  --ww               WeightWatcher conventions (WWFit candidates, values <= 1e-5 dropped)\n' +
+        '  --json             one JSON object on stdout\n');
+      return 0;
+    }
     const args = parseFitArgs(argv);
     const list = readNumberList(args.file);
     let fit: PowerLawFit;
