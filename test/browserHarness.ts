@@ -54,3 +54,18 @@ export function heavyTailedEigenvalues(n: number, a: number, seed: number): numb
   for (let i = 0; i < n; i++) { s = (s * 16807) % 2147483647; out.push(0.05 * Math.pow(1 - s / 2147483647, -1 / a)); }
   return out.sort((x, y) => x - y);
 }
+
+/**
+ * A self-contained HTML page with the viewer bundle inlined, a JSON data block and a boot script
+ * (same CSP as the report: inline code only, no network, no eval). Written under artifacts/.
+ */
+export function viewerPage(file: string, viewerJs: string, data: unknown, bootJs: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { jsonForScript, scriptSafe, REPORT_CSP, escapeHtml } = require('../src/report');
+  const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${escapeHtml(REPORT_CSP)}"></head>` +
+    `<body><div id="host"></div><script type="application/json" id="data">${jsonForScript(data)}</script>` +
+    `<script>${scriptSafe(viewerJs)}</script><script>${scriptSafe(bootJs)}</script></body></html>`;
+  const p = path.join(artifactsDir(), file);
+  fs.writeFileSync(p, html);
+  return p;
+}

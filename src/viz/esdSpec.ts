@@ -91,6 +91,9 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
   const params: Record<string, unknown>[] = [
     { name: 'nEv', value: nEv },
     { name: 'maxEv', value: maxEv },
+    // lowest y drawn for the fitted line (a third of the smallest bin density / half of 1/n)
+    { name: 'yFloor', value: Number.isFinite(floor) ? floor : 1e-12 },
+    { name: 'yFloorC', value: 0.5 / nEv },
   ];
   const transform: Record<string, unknown>[] = [];
   if (mode === 'vega') {
@@ -181,11 +184,11 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
     },
     {
       transform: [{ filter: "datum.kind === 'spike'" }],
-      mark: { type: 'rule', color: SPIKE_COLOR, strokeWidth: 1.5, opacity: 0.7 },
-      encoding: { x: xEnc('ev'), tooltip: [{ field: 'ev', title: 'spike λ', format: '.4~g' }] },
+      mark: { type: 'tick', orient: 'vertical', color: SPIKE_COLOR, thickness: 2, size: 14, yOffset: -7 },
+      encoding: { x: xEnc('ev'), y: { value: 'height' }, tooltip: [{ field: 'ev', title: 'spike λ', format: '.4~g' }] },
     },
     {
-      transform: [{ filter: "datum.kind === 'line' && isFinite(datum.fy) && datum.fy > 0" }],
+      transform: [{ filter: "datum.kind === 'line' && isFinite(datum.fy) && datum.fy >= (view === 'density' ? yFloor : yFloorC)" }],
       mark: { type: 'line', color: FIT_COLOR, strokeWidth: 2.5 },
       encoding: { x: xEnc('fx'), y: yEnc('fy'), order: { field: 't' } },
     },

@@ -9,6 +9,8 @@ import { mountDashboard, mountComparison } from './charts';
 import { coreRefit } from './refit';
 import { injectStyle } from './style';
 import { MODULE_VERSION } from './version';
+import embed from 'vega-embed';
+import { expressionInterpreter } from 'vega-interpreter';
 import type { EsdViewData } from '../../src/viz/types';
 import type { DashboardLayer } from '../../src/viz/dashboardSpec';
 
@@ -65,6 +67,15 @@ export async function boot(doc: Document = document): Promise<void> {
     }
   }, { rootMargin: '400px' });
   for (const h of hosts) io.observe(h);
+}
+
+/**
+ * Embeds any vega-lite spec (e.g. the kernel-free `vega`-mode explorer spec) with the CSP-safe
+ * interpreter; resolves to the vega View.
+ */
+export async function embedSpec(host: HTMLElement, spec: object): Promise<unknown> {
+  const r = await embed(host, spec as never, { actions: false, ast: true, expr: expressionInterpreter, renderer: 'svg' });
+  return r.view;
 }
 
 export { mountExplorer, mountDashboard, mountComparison, coreRefit, MODULE_VERSION as version };
