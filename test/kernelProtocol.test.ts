@@ -4,6 +4,8 @@
  * bad signatures, a throwing comm handler, interrupt, shutdown; and the display helper under
  * *stock* tslab (degrades to fallbacks).
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { KernelClient, notebookDir, REPO } from './kernel/harness';
 import type { WireMessage } from '../src/kernel/wire';
@@ -177,6 +179,26 @@ await new Promise((r) => setTimeout(r, 600000));`;
     await new Promise((r) => setTimeout(r, 300));
     const { stdout } = await k.execute('console.log("aborted=" + (globalThis as any).__sig.aborted)');
     expect(stdout).toBe('aborted=true\n');
+  });
+
+  test('a second copy of the library (as a notebook may load) reaches the kernel through the global symbol', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-copy-'));
+    for (const f of ['kernel/protocol.js', 'kernel/buffers.js', 'kernel/widgetModel.js', 'display/display.js', 'display/tslabSink.js']) {
+      fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+      fs.copyFileSync(path.join(REPO, 'dist', f), path.join(copy, f));
+    }
+    const code = `
+const wm: any = require(${JSON.stringify(path.join(copy, 'kernel/widgetModel.js'))});
+const dm: any = require(${JSON.stringify(path.join(copy, 'display/display.js'))});
+const mine: any = require('esdlab');
+console.log(wm.WidgetModel === mine.WidgetModel);
+const w2 = new wm.WidgetModel({ modelName: 'C', modelModule: 'c', modelModuleVersion: '^1', viewName: 'V', viewModule: 'c', viewModuleVersion: '^1' }, { a: 1 });
+console.log(dm.display({ widget: w2, text: 'copy' }).route, w2.commLive);
+`;
+    const { reply, out, stdout } = await k.execute(code);
+    expect(reply.content.status).toBe('ok');
+    expect(stdout).toBe('false\nkernel true\n');
+    expect(byType(out, 'comm_open')).toHaveLength(1);
   });
 
   test('shutdown_request on control: reply echoes restart, process exits 0', async () => {

@@ -1,5 +1,5 @@
 import { KernelCommManager, type KernelIo } from '../src/kernel/commManager';
-import { putBuffers, removeBuffers } from '../src/kernel/buffers';
+import { asFloat64Array, putBuffers, removeBuffers } from '../src/kernel/buffers';
 import { getCommManager, setCommManager, type CommMessage, type JsonObject } from '../src/kernel/protocol';
 import { bytesToBase64, WidgetModel, type WidgetModelSpec } from '../src/kernel/widgetModel';
 import { display, UpdatingDisplay } from '../src/display/display';
@@ -62,6 +62,19 @@ describe('buffers', () => {
     expect(st).toEqual({ a: {} });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(putBuffers(st, 'not-a-list', [])).toBe(st);
+  });
+
+  test('asFloat64Array reads aligned and unaligned little-endian bytes', () => {
+    const f = new Float64Array([1.25, -8]);
+    expect(asFloat64Array(f)).toBe(f);
+    const raw = new Uint8Array(f.buffer);
+    const unaligned = new Uint8Array(17);
+    unaligned.set(raw, 1);
+    expect(Array.from(asFloat64Array(unaligned.subarray(1))!)).toEqual([1.25, -8]);
+    expect(Array.from(asFloat64Array(raw)!)).toEqual([1.25, -8]);
+    expect(Array.from(asFloat64Array([1, 2])!)).toEqual([1, 2]);
+    expect(asFloat64Array(new Uint8Array(3))).toBeNull();
+    expect(asFloat64Array('x')).toBeNull();
   });
 
   test('base64 matches Node Buffer (independent encoder)', () => {

@@ -121,3 +121,19 @@ export function asJsonObject(v: unknown): JsonObject {
 
 /** Re-export for convenience of widget code. */
 export type { JsonValue };
+
+/**
+ * Reads binary state from a frontend as a `Float64Array` (little-endian, as browsers send it).
+ * Accepts a `Float64Array` (returned as is), any other binary value of a multiple of 8 bytes (copied
+ * when its offset is not 8-aligned, as with views into received network frames), or a plain number
+ * array. Returns null for anything else.
+ */
+export function asFloat64Array(v: unknown): Float64Array | null {
+  if (v instanceof Float64Array) return v;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'number') ? Float64Array.from(v as number[]) : null;
+  if (!isBinary(v)) return null;
+  const b = toBytes(v);
+  if (b.byteLength % 8 !== 0) return null;
+  if (b.byteOffset % 8 === 0) return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+  return new Float64Array(b.slice().buffer);
+}
