@@ -10,6 +10,7 @@ export * from './kernel/buffers';
 export * from './kernel/widgetModel';
 export * from './display/display';
 export * from './display/progress';
+export * from './display/show';
 export * from './report';
 export * from './io/npy';
 export * from './analysis/analyze';

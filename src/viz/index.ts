@@ -11,3 +11,4 @@ export * from './esdSpec';
 export * from './dashboardSpec';
 export * from './linearFit';
 export * from './comparisonSpec';
+export * from './charts';
