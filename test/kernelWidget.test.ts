@@ -4,16 +4,17 @@ import { getCommManager, setCommManager, type CommMessage, type JsonObject } fro
 import { bytesToBase64, WidgetModel, type WidgetModelSpec } from '../src/kernel/widgetModel';
 import { display, UpdatingDisplay } from '../src/display/display';
 import { ProgressDisplay, progressText } from '../src/display/progress';
+import { inNotebook, InterruptedError, notebookProgress } from '../src/display/notebookProgress';
 
 interface Sent { type: string; content: JsonObject; metadata: JsonObject; buffers: Uint8Array[] }
 
-function fakeIo(): { io: KernelIo; sent: Sent[]; logs: string[] } {
+function fakeIo(signal: { aborted: boolean } = { aborted: false }): { io: KernelIo; sent: Sent[]; logs: string[] } {
   const sent: Sent[] = [];
   const logs: string[] = [];
   const io: KernelIo = {
     publish: (type, content, metadata = {}, buffers = []) => { sent.push({ type, content, metadata, buffers }); },
     log: (l) => { logs.push(l); },
-    interruptSignal: () => ({ aborted: false }),
+    interruptSignal: () => signal,
     kernel: 'test',
   };
   return { io, sent, logs };
@@ -254,5 +255,25 @@ describe('without a kernel (plain Node, stock tslab absent)', () => {
     expect(progressText('layers', 2, 4, 'conv2')).toBe('layers: 2/4 [##########----------]  50% conv2');
     expect(sent.map((m) => m.type)).toEqual(['display_data', 'update_display_data', 'update_display_data']);
     expect(p.route).toBe('kernel');
+  });
+
+  test('notebookProgress: analyze() events drive one updating output; an interrupt stops the next layer', () => {
+    const signal = { aborted: false };
+    const { io, sent } = fakeIo(signal);
+    setCommManager(new KernelCommManager(io));
+    expect(inNotebook()).toBe(true);
+    const cb = notebookProgress({ minIntervalMs: 0 });
+    const ev = (stage: 'start' | 'done', index: number, name: string) => ({ stage, index, total: 3, layer_id: index, name, elapsedMs: 1500 * index, etaMs: 1500 * (3 - index) });
+    cb(ev('start', 1, 'conv1'));
+    cb(ev('done', 1, 'conv1'));
+    cb(ev('start', 2, 'fc1'));
+    const texts = sent.map((m) => (m.content.data as Record<string, string>)['text/plain']);
+    expect(texts).toEqual(['layers: 0/3 [--------------------]   0% conv1', 'layers: 1/3 [#######-------------]  33% conv1 (about 3.0 s left)', 'layers: 1/3 [#######-------------]  33% fc1']);
+    signal.aborted = true;
+    expect(() => cb(ev('done', 2, 'fc1'))).toThrow(InterruptedError);
+    expect(() => cb(ev('done', 2, 'fc1'))).toThrow('interrupted by the user before layer 2/3 (fc1)');
+    const uninterruptible = notebookProgress({ interruptible: false, minIntervalMs: 0 });
+    expect(() => uninterruptible(ev('done', 3, 'fc2'))).not.toThrow();
+    expect((sent[sent.length - 1].content.data as Record<string, string>)['text/plain']).toBe('layers: 3/3 [####################] 100% done in 4.5 s');
   });
 });
