@@ -23,3 +23,4 @@ export { openSafetensors, openSafetensorsIndex, openSafetensorsDir, parseSafeten
 export { openTfjs } from './io/tfjs';
 export * from './io/numberList';
 export * from './widgets';
+export * from './display/notebookProgress';
