@@ -421,24 +421,25 @@ const STACK_TB = new Float64Array(256);
 /**
  * Exact KS distance max_p |T(bin_p) − A_p| over bin positions p in [start, end), with
  * A_p = (bins[p] − i0)/n, by branch-and-bound. Returns early (a lower bound ≥ stopAt) when
- * D ≥ stopAt. `seed` is a bin position evaluated first (e.g. the previous candidate's argmax).
+ * D ≥ stopAt (D > stopAt when `strict`). `seed` is a bin position evaluated first (e.g. the previous
+ * candidate's argmax).
  * Result written to `out`: [D, argmax position, 1 if exact else 0].
  */
-function ksDistance(T: (j: number) => number, bins: Int32Array, start: number, end: number, i0: number, n: number, stopAt: number, seed: number, out: Float64Array): void {
+function ksDistance(T: (j: number) => number, bins: Int32Array, start: number, end: number, i0: number, n: number, stopAt: number, strict: boolean, seed: number, out: Float64Array): void {
   const last = end - 1;
   let D = -1, arg = start;
   // the seed (previous candidate's argmax) first: it usually proves early that this candidate loses
   if (seed > start && seed < last) {
     D = Math.abs(T(bins[seed]) - (bins[seed] - i0) / n);
     arg = seed;
-    if (D >= stopAt) { out[0] = D; out[1] = arg; out[2] = 0; return; }
+    if ((D > stopAt || (!strict && D === stopAt))) { out[0] = D; out[1] = arg; out[2] = 0; return; }
   }
   const t0 = T(bins[start]);
   { const d = Math.abs(t0 - (bins[start] - i0) / n); if (d > D) { D = d; arg = start; } }
   if (last > start) {
     const tl = T(bins[last]);
     { const d = Math.abs(tl - (bins[last] - i0) / n); if (d > D) { D = d; arg = last; } }
-    if (D >= stopAt) { out[0] = D; out[1] = arg; out[2] = 0; return; }
+    if ((D > stopAt || (!strict && D === stopAt))) { out[0] = D; out[1] = arg; out[2] = 0; return; }
     let sp = 0;
     STACK_A[sp] = start; STACK_B[sp] = last; STACK_TA[sp] = t0; STACK_TB[sp] = tl; sp++;
     while (sp > 0) {
@@ -454,7 +455,7 @@ function ksDistance(T: (j: number) => number, bins: Int32Array, start: number, e
       const d = Math.abs(tm - (bins[mid] - i0) / n);
       if (d > D) {
         D = d; arg = mid;
-        if (D >= stopAt) { out[0] = D; out[1] = arg; out[2] = 0; return; }
+        if ((D > stopAt || (!strict && D === stopAt))) { out[0] = D; out[1] = arg; out[2] = 0; return; }
       }
       // push the half with the larger bound last so it is explored first
       const Am = (bins[mid] - i0) / n;
@@ -558,29 +559,63 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
   const keep = opt.keepScan;
   const scan: PowerLawScan | undefined = keep ? { xmins: [], Ds: [], alphas: [], valid: [] } : undefined;
   const isWW = opt.candidates === 'ww';
+  // The winner is the first candidate (in xmin order) with the smallest D among the eligible ones
+  // (powerlaw: the valid ones if any; WW: all). D values are exact; a candidate whose D provably
+  // exceeds the best so far is abandoned early (its D is then only a lower bound, and it cannot win).
   let bestValidD = Infinity, bestValidK = -1;
   let bestAllD = Infinity, bestAllK = -1;
   let anyValid = false;
   let seed = -1;
-  for (let k = candLo; k < candHi; k++) {
+  const known = new Float64Array(nCand).fill(Number.NaN); // exact D of candidates already evaluated
+  const consider = (k: number, D: number, valid: boolean): void => {
+    if (valid && (D < bestValidD || (D === bestValidD && k < bestValidK))) { bestValidD = D; bestValidK = k; }
+    if (D < bestAllD || (D === bestAllD && k < bestAllK)) { bestAllD = D; bestAllK = k; }
+  };
+  const evaluate = (k: number, early: boolean): void => {
     const i0 = bins[k];
     const c = p.x[i0];
     const n = N - i0;
     const fit = fitCandidate(mode, p, i0, c, p.S[i0], opt);
     let D: number;
+    let exact = true;
     if (fit.valid) {
       anyValid = true;
-      const stop = keep ? Infinity : (isWW ? bestAllD : bestValidD);
-      D = candidateD(fit, mode, p, c, opt, bins, k, nb, i0, n, stop, seed, out);
+      const bestD = isWW ? bestAllD : bestValidD;
+      const bestK = isWW ? bestAllK : bestValidK;
+      // a candidate before the current best wins ties, so it may only stop when strictly worse
+      const strict = early && k < bestK;
+      if (early && mode === 'analytic' && seed > k && seed < nb - 1) {
+        // fast path: the previous argmax usually proves at once that this candidate loses
+        const j = bins[seed];
+        const d = Math.abs(-Math.expm1((1 - fit.alpha) * (p.lnx[j] - Math.log(c))) - (j - i0) / n);
+        if (d > bestD || (!strict && d === bestD)) {
+          if (scan) { scan.xmins.push(c); scan.Ds.push(d); scan.alphas.push(fit.alpha); scan.valid.push(true); }
+          return;
+        }
+      }
+      D = candidateD(fit, mode, p, c, opt, bins, k, nb, i0, n, early ? bestD : Infinity, seed, out, strict);
       seed = out[1];
-      if (D < bestValidD) { bestValidD = D; bestValidK = k; }
+      exact = out[2] === 1;
     } else {
-      D = candidateD(fit, mode, p, c, opt, bins, k, nb, i0, n, Infinity, -1, out);
+      D = candidateD(fit, mode, p, c, opt, bins, k, nb, i0, n, Infinity, -1, out, false);
     }
-    if (D < bestAllD) { bestAllD = D; bestAllK = k; }
+    if (exact) { known[k - candLo] = D; consider(k, D, fit.valid); }
     if (scan) {
       scan.xmins.push(c); scan.Ds.push(D);
       scan.alphas.push(Number.isFinite(fit.alpha) ? fit.alpha : null); scan.valid.push(fit.valid);
+    }
+  };
+  if (keep) {
+    for (let k = candLo; k < candHi; k++) evaluate(k, false);
+  } else {
+    // pass 1: a sparse subset finds a good D bound early; pass 2: everything else against it
+    const stride = nCand > 1024 ? Math.floor(nCand / 256) : 0;
+    if (stride > 0) for (let k = candLo; k < candHi; k += stride) evaluate(k, true);
+    seed = -1;
+    for (let k = candLo; k < candHi; k++) {
+      const D = known[k - candLo];
+      if (D === D) continue; // already exact (and considered)
+      evaluate(k, true);
     }
   }
   const kStar = isWW ? bestAllK : (anyValid ? bestValidK : bestAllK);
@@ -595,15 +630,16 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
 }
 
 /** D of one candidate (exact unless it provably exceeds `stopAt`), including the invalid-α rules. */
-function candidateD(fit: CandidateFit, mode: AlphaMode, p: Prepared, c: number, opt: ResolvedPowerLawOptions, bins: Int32Array, start: number, nb: number, i0: number, n: number, stopAt: number, seed: number, out: Float64Array): number {
+function candidateD(fit: CandidateFit, mode: AlphaMode, p: Prepared, c: number, opt: ResolvedPowerLawOptions, bins: Int32Array, start: number, nb: number, i0: number, n: number, stopAt: number, seed: number, out: Float64Array, strict = false): number {
   if (!fit.valid) {
     out[1] = start;
+    out[2] = 1;
     if (opt.candidates === 'ww') return 1; // WWFit: D = 1 when alpha ≤ 1
     // powerlaw: CDF = 1e-307 everywhere → D = largest Actual value (last tail bin)
     return Math.max(1e-307, (bins[nb - 1] - i0) / n - 1e-307);
   }
   const T = makeCdf(mode, p, c, fit.alpha, opt);
-  ksDistance(T, bins, start, nb, i0, n, stopAt, seed, out);
+  ksDistance(T, bins, start, nb, i0, n, stopAt, strict, seed, out);
   return out[0];
 }
 
