@@ -24,6 +24,22 @@ function file(name: string, text: string): string {
   return p;
 }
 
+describe('parseNumberList', () => {
+  it('reads one decimal number per line, skipping blanks and # comments, CRLF tolerated', () => {
+    const r = parseNumberList('# header\r\n1\r\n\r\n  -2.5e-3 \n+.5\n7.\n', 'f.txt');
+    expect(Array.from(r.values)).toEqual([1, -2.5e-3, 0.5, 7]);
+    expect(Array.from(r.lines)).toEqual([2, 4, 5, 6]);
+  });
+  it.each([['0x10'], ['1,5'], ['1 2'], ['1e'], ['--1'], ['']])('rejects %p with its line number', (bad) => {
+    if (bad === '') { expect(() => parseNumberList('\n# only a comment\n', 'e.txt')).toThrow(/e\.txt.*no numbers/); return; }
+    expect(() => parseNumberList(`1\n${bad}\n`, 'b.txt')).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', message: expect.stringMatching(/b\.txt:2/) }));
+  });
+  it('reports nan/inf spellings and overflow as NON_FINITE', () => {
+    expect(() => parseNumberList('NaN', 'n.txt')).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    expect(() => parseNumberList('1\n1e999', 'o.txt')).toThrow(expect.objectContaining({ code: 'NON_FINITE', message: expect.stringMatching(/o\.txt:2/) }));
+  });
+});
+
 describe('esdlab fit', () => {
   it('--json reproduces powerlaw 1.5 on a committed data set', async () => {
     const e = ref.synthetic.pareto_body_800;
