@@ -2,7 +2,7 @@
  * Spec builders of src/viz: closed-form values by hand, the vega-lite transforms against their
  * TypeScript twin (headless vega, no browser), histogram/MP normalizations, escaping.
  */
-import { closedFormFit, comparisonSpec, dashboardSpec, esdExplorerSpec, linearFit, logBinnedDensity, mpCurve, mpEdges, positiveSorted, alphaClass } from '../src/viz';
+import { closedFormFit, comparisonSpec, dashboardSpec, esdExplorerSpec, linearFit, logBinnedDensity, mpCurve, mpViewEdges, positiveSorted, alphaClass } from '../src/viz';
 import { isEsdlabError } from '../src/core/errors';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -72,7 +72,7 @@ describe('histogram and MP curve', () => {
     expect(bins.reduce((a, b) => a + b.density * (b.x1 - b.x0), 0)).toBeCloseTo(1, 12);
   });
   test('MP edges (closed form) and the density integrates to ≈ 1', () => {
-    const e = mpEdges({ sigma2: 2, Q: 4 });
+    const e = mpViewEdges({ sigma2: 2, Q: 4 });
     expect(e.lambdaMinus).toBeCloseTo(2 * 0.25, 14); // 2(1 − 1/2)²
     expect(e.lambdaPlus).toBeCloseTo(2 * 2.25, 14); // 2(1 + 1/2)²
     const c = mpCurve({ sigma2: 2, Q: 4 }, 4000);

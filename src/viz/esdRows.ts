@@ -80,7 +80,7 @@ export function ccdfPoints(sorted: Float64Array, maxPoints: number): { ev: numbe
 }
 
 /** The bulk edges λ± = σ²(1 ± Q^−1/2)² of a Marchenko–Pastur law with Q = N/M ≥ 1. */
-export function mpEdges(mp: MpView): { lambdaMinus: number; lambdaPlus: number } {
+export function mpViewEdges(mp: MpView): { lambdaMinus: number; lambdaPlus: number } {
   if (!(mp.sigma2 > 0) || !(mp.Q >= 1)) throw new EsdlabError('INVALID_ARGUMENT', `MP overlay needs sigma2 > 0 and Q ≥ 1 (got sigma2=${mp.sigma2}, Q=${mp.Q})`);
   const s = 1 / Math.sqrt(mp.Q);
   return {
@@ -95,7 +95,7 @@ export function mpEdges(mp: MpView): { lambdaMinus: number; lambdaPlus: number }
  * of WᵀW/N, Q = N/M ≥ 1), i.e. comparable with {@link logBinnedDensity}.
  */
 export function mpCurve(mp: MpView, points: number): { x: number; density: number }[] {
-  const { lambdaMinus, lambdaPlus } = mpEdges(mp);
+  const { lambdaMinus, lambdaPlus } = mpViewEdges(mp);
   const out: { x: number; density: number }[] = [];
   const m = Math.max(4, Math.floor(points));
   for (let i = 0; i < m; i++) {

@@ -10,7 +10,7 @@
  */
 import { EsdlabError } from '../core/errors';
 import { closedFormFit, WINDOW_TOLERANCE } from './closedFormFit';
-import { ccdfPoints, logBinnedDensity, mpCurve, mpEdges, positiveSorted } from './esdRows';
+import { ccdfPoints, logBinnedDensity, mpCurve, mpViewEdges, positiveSorted } from './esdRows';
 import { alphaClassExpr, phaseColor } from './phaseStyle';
 import type { EsdSpecOptions, EsdViewData, VegaLiteSpec } from './types';
 
@@ -22,6 +22,8 @@ export const HOST_SIGNALS = ['xmin', 'xmax', 'fitAlpha', 'fitNTail', 'fitNAbove'
 
 /** Fit colour (the fitted line and the α text). */
 const FIT_COLOR = '#D55E00';
+/** Name of the dataset holding the slider-independent rows (histogram, CCDF, MP, spikes). */
+const STATIC_DATA = 'esdStatic';
 const MP_COLOR = '#0072B2';
 const SPIKE_COLOR = '#CC0033';
 
@@ -67,18 +69,21 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
   const start = explorerStart(sorted, data);
   const { minEv, maxEv, nEv } = start;
 
+  // Rows that never change with the sliders (own dataset, so a slider move re-runs only the small
+  // dynamic dataflow) and rows that do (fitted line, stats; all eigenvalues in `vega` mode).
+  const staticRows: Record<string, unknown>[] = [];
   const rows: Record<string, unknown>[] = [];
   const hist = logBinnedDensity(sorted, bins).filter((b) => b.count > 0);
   const floor = hist.reduce((m, b) => Math.min(m, b.density), Infinity) / 3;
-  for (const b of hist) rows.push({ kind: 'bin', x0: b.x0, x1: b.x1, count: b.count, density: b.density, floor });
-  for (const p of ccdfPoints(sorted, options.maxCcdfPoints ?? 1500)) rows.push({ kind: 'ccdf', ev: p.ev, ccdf: p.ccdf });
+  for (const b of hist) staticRows.push({ kind: 'bin', x0: b.x0, x1: b.x1, count: b.count, density: b.density, floor });
+  for (const p of ccdfPoints(sorted, options.maxCcdfPoints ?? 1500)) staticRows.push({ kind: 'ccdf', ev: p.ev, ccdf: p.ccdf });
   if (data.mp) {
-    for (const p of mpCurve(data.mp, curvePoints)) rows.push({ kind: 'mp', x: p.x, density: p.density });
-    const e = mpEdges(data.mp);
-    if (e.lambdaMinus > 0) rows.push({ kind: 'mpedge', x: e.lambdaMinus, label: 'λ−' });
-    rows.push({ kind: 'mpedge', x: e.lambdaPlus, label: 'λ+' });
+    for (const p of mpCurve(data.mp, curvePoints)) staticRows.push({ kind: 'mp', x: p.x, density: p.density });
+    const e = mpViewEdges(data.mp);
+    if (e.lambdaMinus > 0) staticRows.push({ kind: 'mpedge', x: e.lambdaMinus, label: 'λ−' });
+    staticRows.push({ kind: 'mpedge', x: e.lambdaPlus, label: 'λ+' });
   }
-  for (const s of data.spikes ?? []) if (Number.isFinite(s) && s > 0) rows.push({ kind: 'spike', ev: s });
+  for (const s of data.spikes ?? []) if (Number.isFinite(s) && s > 0) staticRows.push({ kind: 'spike', ev: s });
   for (let i = 0; i < curvePoints; i++) rows.push({ kind: 'line', t: i / (curvePoints - 1) });
   rows.push({ kind: 'stats' });
   if (mode === 'vega') for (let i = 0; i < sorted.length; i++) rows.push({ kind: 'ev', ev: sorted[i] });
@@ -159,37 +164,49 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
     { calculate: alphaClassExpr('datum.alpha'), as: 'classText' },
   );
 
-  const xEnc = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: { type: 'log' }, title: 'eigenvalue λ' });
-  const yEnc = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: { type: 'log' }, title: view === 'density' ? 'density (log-binned) / CCDF' : 'CCDF / density' });
+  // Fixed domains (from the data, not the fit): a slider move then redraws only the fitted line,
+  // rules and text, never the axes or the histogram. The y domain follows the density/CCDF toggle.
+  const densMax = hist.reduce((m, b) => Math.max(m, b.density), 0);
+  const xDom = [minEv / 1.3, maxEv * 1.3];
+  const yDensity = [Number.isFinite(floor) ? floor / 1.5 : 1e-6, densMax > 0 ? densMax * 2 : 1];
+  const yCcdf = [0.5 / nEv, 1.5];
+  params.push({ name: 'yDomMin', expr: `view === 'density' ? ${yDensity[0]} : ${yCcdf[0]}` }, { name: 'yDomMax', expr: `view === 'density' ? ${yDensity[1]} : ${yCcdf[1]}` });
+  const xEnc = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: { type: 'log', domain: xDom, nice: false }, title: 'eigenvalue λ' });
+  const yEnc = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: { type: 'log', domainMin: { expr: 'yDomMin' }, domainMax: { expr: 'yDomMax' }, nice: false }, title: 'density (log-binned) / CCDF' });
   const layer: Record<string, unknown>[] = [
     {
+      data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'bin' && view === 'density'" }],
       mark: { type: 'rect', color: '#9db4c8', stroke: '#6f8ba3', strokeWidth: 0.5 },
       encoding: { x: xEnc('x0'), x2: { field: 'x1' }, y: yEnc('density'), y2: { field: 'floor' }, tooltip: [{ field: 'x0', title: 'from', format: '.4~g' }, { field: 'x1', title: 'to', format: '.4~g' }, { field: 'count' }] },
     },
     {
+      data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'ccdf' && view === 'ccdf'" }],
       mark: { type: 'circle', size: 10, color: '#4c6d8a' },
       encoding: { x: xEnc('ev'), y: yEnc('ccdf') },
     },
     {
+      data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'mp' && view === 'density'" }],
       mark: { type: 'line', color: MP_COLOR, strokeWidth: 1.5 },
       encoding: { x: xEnc('x'), y: yEnc('density'), order: { field: 'x' } },
     },
     {
+      data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'mpedge'" }],
       mark: { type: 'rule', color: MP_COLOR, strokeDash: [2, 2] },
       encoding: { x: xEnc('x'), tooltip: [{ field: 'label' }, { field: 'x', format: '.4~g' }] },
     },
     {
+      data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'spike'" }],
       mark: { type: 'tick', orient: 'vertical', color: SPIKE_COLOR, thickness: 2, size: 14, yOffset: -7 },
       encoding: { x: xEnc('ev'), y: { value: 'height' }, tooltip: [{ field: 'ev', title: 'spike λ', format: '.4~g' }] },
     },
     {
       transform: [{ filter: "datum.kind === 'line' && isFinite(datum.fy) && datum.fy >= (view === 'density' ? yFloor : yFloorC)" }],
-      mark: { type: 'line', color: FIT_COLOR, strokeWidth: 2.5 },
+      mark: { type: 'line', color: FIT_COLOR, strokeWidth: 2.5, clip: true },
       encoding: { x: xEnc('fx'), y: yEnc('fy'), order: { field: 't' } },
     },
     {
@@ -224,6 +241,7 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
     width: options.width ?? 520,
     height: options.height ?? 320,
     data: { name: 'esd', values: rows },
+    datasets: { [STATIC_DATA]: staticRows },
     params,
     transform,
     layer,
