@@ -181,6 +181,33 @@ await new Promise((r) => setTimeout(r, 600000));`;
     expect(stdout).toBe('aborted=true\n');
   });
 
+  test('an async layer loop with notebookProgress() shows progress and really stops on SIGINT', async () => {
+    const code = `
+import { notebookProgress } from 'esdlab';
+const cb = notebookProgress({ minIntervalMs: 0 });
+(globalThis as any).__layers = 0;
+for (let i = 1; i <= 2000; i++) {
+  cb({ stage: 'start', index: i, total: 2000, layer_id: i, name: 'L' + i, elapsedMs: 0, etaMs: null });
+  const t = Date.now(); while (Date.now() - t < 5) { /* one layer of work */ }
+  (globalThis as any).__layers = i;
+  await new Promise((r) => setImmediate(r));
+}`;
+    const pending = k.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    const id = () => String(k.iopubMsgs.find((m) => m.header.msg_type === 'display_data' && String((m.content.data as Record<string, string>)['text/plain']).startsWith('layers: 0/2000'))?.parent_header.msg_id);
+    await k.waitFor(() => k.iopubMsgs.filter((m) => m.header.msg_type === 'update_display_data' && m.parent_header.msg_id === id()).length >= 20, 60000, 'progress updates');
+    k.proc.kill('SIGINT');
+    const reply = await pending;
+    expect(reply.content.status).toBe('error');
+    await new Promise((r) => setTimeout(r, 500));
+    const { stdout } = await k.execute('console.log((globalThis as any).__layers)');
+    const stoppedAt = Number(stdout);
+    expect(stoppedAt).toBeGreaterThanOrEqual(20);
+    expect(stoppedAt).toBeLessThan(2000);
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await k.execute('console.log((globalThis as any).__layers)');
+    expect(Number(again.stdout)).toBe(stoppedAt); // the loop is not running on in the background
+  });
+
   test('a second copy of the library (as a notebook may load) reaches the kernel through the global symbol', async () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-copy-'));
     for (const f of ['kernel/protocol.js', 'kernel/buffers.js', 'kernel/widgetModel.js', 'display/display.js', 'display/tslabSink.js']) {
