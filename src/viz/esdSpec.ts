@@ -167,7 +167,13 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
   // Fixed domains (from the data, not the fit): a slider move then redraws only the fitted line,
   // rules and text, never the axes or the histogram. The y domain follows the density/CCDF toggle.
   const densMax = hist.reduce((m, b) => Math.max(m, b.density), 0);
-  const xDom = [minEv / 1.3, maxEv * 1.3];
+  let xLo = minEv, xHi = maxEv;
+  if (data.mp) {
+    const e = mpEdges(data.mp);
+    if (e.lambdaMinus > 0) xLo = Math.min(xLo, e.lambdaMinus);
+    xHi = Math.max(xHi, e.lambdaPlus);
+  }
+  const xDom = [xLo / 1.3, xHi * 1.3];
   const yDensity = [Number.isFinite(floor) ? floor / 1.5 : 1e-6, densMax > 0 ? densMax * 2 : 1];
   const yCcdf = [0.5 / nEv, 1.5];
   params.push({ name: 'yDomMin', expr: `view === 'density' ? ${yDensity[0]} : ${yCcdf[0]}` }, { name: 'yDomMax', expr: `view === 'density' ? ${yDensity[1]} : ${yCcdf[1]}` });
@@ -189,7 +195,7 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
     {
       data: { name: STATIC_DATA },
       transform: [{ filter: "datum.kind === 'mp' && view === 'density'" }],
-      mark: { type: 'line', color: MP_COLOR, strokeWidth: 1.5 },
+      mark: { type: 'line', color: MP_COLOR, strokeWidth: 1.5, clip: true },
       encoding: { x: xEnc('x'), y: yEnc('density'), order: { field: 'x' } },
     },
     {

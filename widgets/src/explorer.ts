@@ -40,6 +40,8 @@ export interface ExplorerOptions {
   width?: number;
   /** Chart height (px). */
   height?: number;
+  /** vega renderer (default `svg`; `canvas` redraws faster for large views). */
+  renderer?: 'svg' | 'canvas';
 }
 
 /** Handle returned by {@link mountExplorer}. */
@@ -115,7 +117,7 @@ export async function mountExplorer(host: HTMLElement, data: EsdViewData, option
   host.appendChild(root);
 
   const spec = esdExplorerSpec(data, { interactive: 'host', width: options.width ?? 520, height: options.height ?? 300 });
-  const result = await embed(chart, spec as never, { actions: false, ast: true, expr: expressionInterpreter, renderer: 'svg' });
+  const result = await embed(chart, spec as never, { actions: false, ast: true, expr: expressionInterpreter, renderer: options.renderer ?? 'svg' });
   const view = result.view;
 
   let xmin = start.xmin;
