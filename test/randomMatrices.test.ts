@@ -1,4 +1,4 @@
-import { exponentialSample, gaussianMatrix, lognormalSample, lomaxMatrix, paretoMatrix, powerLawSample } from '../src/core/randomMatrices';
+import { exponentialSample, gaussianMatrix, lognormalSample, lomaxMatrix, lomaxSample, paretoMatrix, paretoSample, powerLawSample } from '../src/core/randomMatrices';
 
 /** Empirical P(|x| > t) compared to the closed form within 5 binomial standard deviations. */
 function expectTail(data: ArrayLike<number>, t: number, p: number) {
@@ -50,6 +50,15 @@ describe('random matrices', () => {
     expect(e.reduce((a, b) => a + b, 0) / e.length).toBeCloseTo(1.5, 2);
     const l = lognormalSample(200000, 0, 0.5, { seed: 1 });
     expect(l.reduce((a, b) => a + b, 0) / l.length).toBeCloseTo(Math.exp(0.125), 2);
+  });
+  it('1-D samples: lomaxSample is numpy pareto(μ) (mean 1/(μ−1)), paretoSample is Pareto-I (mean μ/(μ−1))', () => {
+    const l = lomaxSample(400000, 4, { seed: 5 });
+    const p = paretoSample(400000, 4, { seed: 5 });
+    expect(l).toHaveLength(400000);
+    // closed-form means; sd of the mean = sd/√n with Var = μ/((μ−1)²(μ−2)) for both
+    const sdMean = Math.sqrt(4 / (9 * 2) / 400000);
+    expect(Math.abs(l.reduce((a, b) => a + b, 0) / l.length - 1 / 3)).toBeLessThan(5 * sdMean);
+    expect(Math.abs(p.reduce((a, b) => a + b, 0) / p.length - 4 / 3)).toBeLessThan(5 * sdMean);
   });
   it('rejects bad parameters with typed errors', () => {
     expect(() => paretoMatrix(0, 3, 2)).toThrow(/positive integers/);

@@ -132,3 +132,18 @@ export function lognormalSample(n: number, mu: number, sigma: number, options: {
   for (let i = 0; i < n; i++) out[i] = Math.exp(mu + sigma * r.normal());
   return out;
 }
+
+/**
+ * n positive Lomax draws, P(X > t) = (1 + t/scale)^−μ — exactly what numpy's `np.random.pareto(mu, n)`
+ * samples (times `scale`, default 1). Density tail exponent μ + 1.
+ */
+export function lomaxSample(n: number, mu: number, options: { scale?: number; seed?: number } = {}): Float64Array {
+  if (!Number.isInteger(n) || n < 1) throw new EsdlabError('INVALID_ARGUMENT', `sample size must be a positive integer, got ${n}`);
+  return lomaxMatrix(1, n, mu, { ...options, signs: 'positive' }).data as Float64Array;
+}
+
+/** n positive true-Pareto draws, P(X > t) = (t/scale)^−μ for t ≥ scale (= {@link powerLawSample} with α = μ + 1). */
+export function paretoSample(n: number, mu: number, options: { scale?: number; seed?: number } = {}): Float64Array {
+  if (!Number.isInteger(n) || n < 1) throw new EsdlabError('INVALID_ARGUMENT', `sample size must be a positive integer, got ${n}`);
+  return paretoMatrix(1, n, mu, { ...options, signs: 'positive' }).data as Float64Array;
+}
