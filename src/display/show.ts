@@ -7,10 +7,10 @@
 import type { JsonObject } from '../kernel/protocol';
 import type { VegaLiteSpec } from '../viz/types';
 import { renderSvg } from '../widgets/staticSvg';
-import { display, type DisplayResult } from './display';
+import { display } from './display';
 
-/** Displays `spec` (vega-lite v5) with an SVG fallback and `text` as its plain-text form. */
-export async function show(spec: VegaLiteSpec, text = 'chart'): Promise<DisplayResult> {
+/** Displays `spec` (vega-lite v5) with an SVG fallback and `text` as its plain-text form (resolves to nothing, so a notebook cell ending in `await show(…)` prints no value). */
+export async function show(spec: VegaLiteSpec, text = 'chart'): Promise<void> {
   const svg = await renderSvg(spec);
-  return display({ vegaLite: spec as JsonObject, svg: svg ?? undefined, text });
+  display({ vegaLite: spec as JsonObject, svg: svg ?? undefined, text });
 }
