@@ -40,7 +40,7 @@ typedef struct {
   uint32_t g;       /* G: Mp×Mp float64, row-major, lower triangle used */
   uint32_t kc;      /* depth of a Gram pack block */
   uint32_t nthreads;
-  uint32_t ctrl;    /* control blocks, 64 bytes per thread */
+  uint32_t ctrl;    /* synchronisation words: 16 shared, then 16 per thread (see S_*) */
   uint32_t pack[8]; /* per-thread Gram pack buffers (Mp*kc doubles) */
   uint32_t y[8];    /* per-thread symv accumulators (Mp doubles) */
   uint32_t d, e;    /* outputs: diagonal (M) and off-diagonal (M) of the tridiagonal, then eigenvalues in d */
@@ -59,7 +59,6 @@ typedef struct {
 #define OP_GRAM 1
 #define OP_SYMV 2
 #define OP_SYR2K 3
-#define OP_QUIT 9
 
 #define P(T, off) ((T *)(uintptr_t)(off))
 
@@ -68,19 +67,18 @@ typedef struct {
 static inline int32_t aload(int32_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 static inline void astore(int32_t *p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 #define SPIN_LIMIT 200000
-/* ctrl words: 0 seq (main→worker), 1 op, 2 done (worker→main), 3 worker sleeping, 5 main sleeping */
 
 /* ------------------------------------------------------------------------------------------ */
-/* packing: pack[p][k][a] = X[k][4p+a] for the Gram's operand X (depth k, index 4p+a), zero padded */
-static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc) {
-  const uint32_t M = j->M, Mp = j->Mp, K = j->K;
-  const uint32_t P4 = Mp / 4;
+/* packing: pack[p][k][a] = X[k][4p+a] for the Gram's operand X (depth k, index 4p+a), panels p < P4,
+ * zero padded beyond M */
+static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint32_t P4) {
+  const uint32_t M = P4 * 4 < j->M ? P4 * 4 : j->M, K = j->K;
   if (j->orient == 0) {
     /* W is K×M: row k0+k holds X[k][0..M) contiguously */
     for (uint32_t k = 0; k < kc; k++) {
       double *dst = pk + 4 * k;
       if (j->dtype == 1) {
-        const float *src = P(const float, j->w) + (uint64_t)(k0 + k) * M;
+        const float *src = P(const float, j->w) + (uint64_t)(k0 + k) * j->M;
         uint32_t p = 0;
         for (; p < M / 4; p++) {
           v128_t x = wasm_v128_load(src + 4 * p);
@@ -90,7 +88,7 @@ static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc) {
         for (; p < P4; p++)
           for (uint32_t a = 0; a < 4; a++) dst[(uint64_t)p * 4 * kc + a] = 4 * p + a < M ? (double)src[4 * p + a] : 0.0;
       } else {
-        const double *src = P(const double, j->w) + (uint64_t)(k0 + k) * M;
+        const double *src = P(const double, j->w) + (uint64_t)(k0 + k) * j->M;
         uint32_t p = 0;
         for (; p < M / 4; p++) {
           wasm_v128_store(dst + (uint64_t)p * 4 * kc, wasm_v128_load(src + 4 * p));
@@ -179,37 +177,51 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
   }
 }
 
-static void gram_part(Job *j, uint32_t part) {
-  const uint32_t lo = tri_bound(j->Mp / 4, part, j->nthreads), hi = tri_bound(j->Mp / 4, part + 1, j->nthreads);
+/* ---- work sharing ----------------------------------------------------------------------------
+ * An operation is cut into chunks that threads grab with a compare-and-swap on a tag word
+ * (publication sequence in the high bits, next chunk in the low 20 bits). The main thread publishes,
+ * grabs chunks itself and then waits only for chunks that a worker has actually taken, so a worker
+ * that is descheduled (busy machine) never stalls the computation: the main thread simply does more.
+ * Shared words (int32, at job->ctrl): */
+#define S_PUB 0        /* publication sequence (futex word workers sleep on) */
+#define S_TAG 1        /* (seq & 0x7ff) << 20 | next chunk */
+#define S_DONE 2       /* chunks completed in the current operation */
+#define S_MAINSLEEP 3  /* main thread sleeps on S_DONE */
+#define S_OP 4
+#define S_NCHUNK 5
+#define S_CUR 6        /* main only: tag of the last operation (publication, or private inline tag) */
+#define S_PRIV 7       /* main only: counter of inline operations */
+#define S_WAITS 8      /* statistics: main-thread sleeps, their time-outs, worker sleeps, chunks run by workers */
+#define S_TIMEOUTS 9
+#define S_WSLEEPS 10
+#define S_WCHUNKS 11
+#define S_THREAD(t) (16 + 16 * (t)) /* per thread: +0 sleeping, +1 sequence whose y it initialised,
+                                       +6 started (set by the host), +7 failed (host) */
+
+static inline int32_t *sync_words(const Job *j) { return P(int32_t, j->ctrl); }
+
+/* packing for the Gram: panels [0, np) of depth block [k0, k0+kc) */
+static void gram_chunk(Job *j, uint32_t idx, uint32_t n, uint32_t t) {
+  const uint32_t P4 = j->Mp / 4;
+  const uint32_t lo = tri_bound(P4, idx, n), hi = tri_bound(P4, idx + 1, n);
   if (lo >= hi) return;
-  double *pk = P(double, j->pack[part]);
+  double *pk = P(double, j->pack[t]);
   double *g = P(double, j->g);
   for (uint32_t k0 = 0; k0 < j->K; k0 += j->kc) {
     const uint32_t kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
-    pack_block(j, pk, k0, kc);
+    pack_block(j, pk, k0, kc, hi);
     tiles_lower(pk, pk, kc, g, j->Mp, lo, hi, 0);
   }
 }
 
-/* ---- symmetric matrix-vector product y_part = (rows of A owned by part) contribution of A·v,
- *      A the leading c×c matrix, lower triangle in rows of stride ld ---- */
-static void symv_part(Job *j, uint32_t part) {
-  const uint32_t c = j->op_c, ld = j->Mp;
+/* rows [lo, hi) of the symmetric product y_t += A·v, A the leading c×c matrix (lower triangle, row
+ * stride Mp); lo and hi even except hi == c */
+static void symv_rows(const Job *j, double *y, uint32_t lo, uint32_t hi) {
+  const uint32_t ld = j->Mp;
   const double *A = P(const double, j->g);
   const double *v = P(const double, j->op_v);
-  double *y = P(double, j->y[part]);
-  /* rows split so every thread touches about the same number of elements */
-  uint32_t lo, hi;
-  {
-    const uint32_t T = j->nthreads;
-    double a = (double)c * __builtin_sqrt((double)part / (double)T);
-    double b = (double)c * __builtin_sqrt((double)(part + 1) / (double)T);
-    lo = part == 0 ? 0 : ((uint32_t)a & ~1u);
-    hi = part + 1 == T ? c : ((uint32_t)b & ~1u);
-  }
-  for (uint32_t i = 0; i < c; i++) y[i] = 0.0;
   uint32_t r = lo;
-  /* two rows at a time over their common prefix [0, r) (r even → aligned pairs) */
+  /* two rows at a time over their common prefix [0, r) */
   for (; r + 1 < hi; r += 2) {
     const double *a0 = A + (uint64_t)r * ld, *a1 = a0 + ld;
     const v128_t x0 = wasm_f64x2_splat(v[r]), x1 = wasm_f64x2_splat(v[r + 1]);
@@ -226,7 +238,7 @@ static void symv_part(Job *j, uint32_t part) {
     }
     double t0 = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
     double t1 = wasm_f64x2_extract_lane(s1, 0) + wasm_f64x2_extract_lane(s1, 1);
-    for (; k < r; k++) { /* r is even, so this never runs; kept for clarity */
+    for (; k < r; k++) { /* only when r is odd */
       t0 += a0[k] * v[k];
       t1 += a1[k] * v[k];
       y[k] += a0[k] * v[r] + a1[k] * v[r + 1];
@@ -248,78 +260,119 @@ static void symv_part(Job *j, uint32_t part) {
   }
 }
 
+static inline uint32_t symv_bound(uint32_t c, uint32_t idx, uint32_t n) {
+  if (idx == 0) return 0;
+  if (idx >= n) return c;
+  return (uint32_t)((double)c * __builtin_sqrt((double)idx / (double)n)) & ~1u;
+}
+
+static void symv_chunk(Job *j, uint32_t idx, uint32_t n, uint32_t t, int32_t seq) {
+  int32_t *S = sync_words(j);
+  double *y = P(double, j->y[t]);
+  const uint32_t c = j->op_c;
+  if (S[S_THREAD(t) + 1] != seq) { /* first chunk of this operation on this thread */
+    for (uint32_t i = 0; i < c; i++) y[i] = 0.0;
+    S[S_THREAD(t) + 1] = seq;
+  }
+  symv_rows(j, y, symv_bound(c, idx, n), symv_bound(c, idx + 1, n));
+}
+
 /* ---- rank-2nb update of the leading k×k lower triangle with the packs pa/pb (depth 2nb) ---- */
-static void syr2k_part(Job *j, uint32_t part) {
-  const uint32_t k = j->op_c;
-  const uint32_t P4 = (k + 3) / 4;
-  const uint32_t lo = tri_bound(P4, part, j->nthreads), hi = tri_bound(P4, part + 1, j->nthreads);
+static void syr2k_chunk(Job *j, uint32_t idx, uint32_t n) {
+  const uint32_t P4 = (j->op_c + 3) / 4;
+  const uint32_t lo = tri_bound(P4, idx, n), hi = tri_bound(P4, idx + 1, n);
   if (lo >= hi) return;
   tiles_lower(P(const double, j->pa), P(const double, j->pb), 2 * j->nb, P(double, j->g), j->Mp, lo, hi, 1);
 }
 
-static void do_op(Job *j, int32_t op, uint32_t part) {
-  if (op == OP_GRAM) gram_part(j, part);
-  else if (op == OP_SYMV) symv_part(j, part);
-  else if (op == OP_SYR2K) syr2k_part(j, part);
+static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t, int32_t seq) {
+  if (op == OP_GRAM) gram_chunk(j, idx, n, t);
+  else if (op == OP_SYMV) symv_chunk(j, idx, n, t, seq);
+  else if (op == OP_SYR2K) syr2k_chunk(j, idx, n);
 }
 
-static inline int32_t *ctrl_of(const Job *j, uint32_t t) { return P(int32_t, j->ctrl + 64 * t); }
-
-/* main thread: run op on all threads, part 0 here */
-static void parallel(Job *j, int32_t op) {
-  const uint32_t T = j->nthreads;
-  for (uint32_t t = 1; t < T; t++) {
-    int32_t *c = ctrl_of(j, t);
-    c[1] = op;
-    astore(&c[0], aload(&c[0]) + 1);
-    if (aload(&c[3])) __builtin_wasm_memory_atomic_notify(&c[0], 1);
+/* grab and run chunks of publication `seq` until none is left; returns the number run */
+static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
+  int32_t *S = sync_words(j);
+  uint32_t ran = 0;
+  for (;;) {
+    int32_t w = aload(&S[S_TAG]);
+    if (((uint32_t)w >> 20) != ((uint32_t)seq & 0x7ffu)) break;
+    const uint32_t idx = (uint32_t)w & 0xfffffu;
+    const uint32_t n = (uint32_t)aload(&S[S_NCHUNK]);
+    if (idx >= n) break;
+    if (!__atomic_compare_exchange_n(&S[S_TAG], &w, w + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    run_chunk(j, aload(&S[S_OP]), idx, n, t, seq);
+    ran++;
+    const int32_t done = __atomic_add_fetch(&S[S_DONE], 1, __ATOMIC_SEQ_CST);
+    if (t != 0 && (uint32_t)done == n && aload(&S[S_MAINSLEEP])) __builtin_wasm_memory_atomic_notify(&S[S_DONE], 1);
   }
-  do_op(j, op, 0);
-  for (uint32_t t = 1; t < T; t++) {
-    int32_t *c = ctrl_of(j, t);
-    const int32_t want = aload(&c[0]); /* only this thread writes c[0] */
-    uint32_t spins = 0;
-    int32_t dn;
-    while ((dn = aload(&c[2])) != want) {
-      if (++spins > SPIN_LIMIT) {
-        astore(&c[5], 1);
-        if (aload(&c[2]) == dn) __builtin_wasm_memory_atomic_wait32(&c[2], dn, 1000000000LL);
-        astore(&c[5], 0);
-        spins = 0;
-      }
+  return ran;
+}
+
+/* main thread: run `op` cut into n chunks on all threads */
+static void parallel(Job *j, int32_t op, uint32_t n) {
+  int32_t *S = sync_words(j);
+  const uint32_t T = j->nthreads;
+  if (T <= 1 || n <= 1) { /* inline, no publication; a private tag no publication uses */
+    S[S_PRIV] = (S[S_PRIV] + 1) & 0x3fffffff;
+    const int32_t seq = S[S_PRIV] | 0x40000000;
+    S[S_CUR] = seq;
+    for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n, 0, seq);
+    return;
+  }
+  const int32_t seq = (S[S_PUB] + 1) & 0x3fffffff;
+  S[S_CUR] = seq;
+  S[S_OP] = op;
+  S[S_NCHUNK] = (int32_t)n;
+  astore(&S[S_DONE], 0);
+  astore(&S[S_TAG], (int32_t)(((uint32_t)seq & 0x7ffu) << 20));
+  astore(&S[S_PUB], seq);
+  int sleeping = 0;
+  for (uint32_t t = 1; t < T; t++) sleeping |= aload(&S[S_THREAD(t)]);
+  if (sleeping) __builtin_wasm_memory_atomic_notify(&S[S_PUB], T - 1);
+  grab_chunks(j, 0, seq);
+  uint32_t spins = 0;
+  int32_t dn;
+  while ((uint32_t)(dn = aload(&S[S_DONE])) != n) {
+    if (++spins > SPIN_LIMIT) {
+      astore(&S[S_MAINSLEEP], 1);
+      S[S_WAITS]++;
+      if (aload(&S[S_DONE]) == dn && __builtin_wasm_memory_atomic_wait32(&S[S_DONE], dn, 100000000LL) == 2) S[S_TIMEOUTS]++;
+      astore(&S[S_MAINSLEEP], 0);
+      spins = 0;
     }
   }
 }
 
-/* worker thread t: serve operations until OP_QUIT; `last` is the sequence number already served */
+/* worker thread t ≥ 1: serve publications until S_PUB turns negative (quit) */
 EXPORT("worker_loop") void worker_loop(Job *j, uint32_t t, int32_t last) {
-  int32_t *c = ctrl_of(j, t);
+  int32_t *S = sync_words(j);
+  int32_t *sleeping = &S[S_THREAD(t)];
   for (;;) {
     int32_t s;
     uint32_t spins = 0;
-    while ((s = aload(&c[0])) == last) {
+    while ((s = aload(&S[S_PUB])) == last) {
       if (++spins > SPIN_LIMIT) {
-        astore(&c[3], 1);
-        if (aload(&c[0]) == last) __builtin_wasm_memory_atomic_wait32(&c[0], last, -1);
-        astore(&c[3], 0);
+        astore(sleeping, 1);
+        S[S_WSLEEPS]++;
+        if (aload(&S[S_PUB]) == last) __builtin_wasm_memory_atomic_wait32(&S[S_PUB], last, -1);
+        astore(sleeping, 0);
         spins = 0;
       }
     }
+    if (s < 0) return;
     last = s;
-    const int32_t op = c[1];
-    if (op != OP_QUIT) do_op(j, op, t);
-    astore(&c[2], s);
-    if (aload(&c[5])) __builtin_wasm_memory_atomic_notify(&c[2], 1);
-    if (op == OP_QUIT) return;
+    const uint32_t ran = grab_chunks(j, t, s);
+    if (ran) __atomic_add_fetch(&S[S_WCHUNKS], (int32_t)ran, __ATOMIC_SEQ_CST);
   }
 }
 
-/* host → main thread: ask worker t to quit (the host calls this, then the worker returns) */
-EXPORT("worker_quit") void worker_quit(Job *j, uint32_t t) {
-  int32_t *c = ctrl_of(j, t);
-  c[1] = OP_QUIT;
-  astore(&c[0], aload(&c[0]) + 1);
-  __builtin_wasm_memory_atomic_notify(&c[0], 1);
+/* host: make every worker return from worker_loop */
+EXPORT("workers_quit") void workers_quit(Job *j) {
+  int32_t *S = sync_words(j);
+  astore(&S[S_PUB], -1);
+  __builtin_wasm_memory_atomic_notify(&S[S_PUB], 64);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -342,6 +395,22 @@ static void axpy(double *y, double alpha, const double *x, uint32_t n) {
   uint32_t i = 0;
   for (; i + 2 <= n; i += 2) wasm_v128_store(y + i, MADD(wasm_v128_load(y + i), al, wasm_v128_load(x + i)));
   for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+/* w[0..c) = sum of the accumulators of the threads that ran chunks of the last SYMV operation */
+static void symv_collect(Job *j, double *w, uint32_t c) {
+  int32_t *S = sync_words(j);
+  const int32_t want = S[S_CUR];
+  int first = 1;
+  for (uint32_t t = 0; t < j->nthreads; t++) {
+    if (aload(&S[S_THREAD(t) + 1]) != want) continue;
+    const double *y = P(const double, j->y[t]);
+    if (first) {
+      for (uint32_t i = 0; i < c; i++) w[i] = y[i];
+      first = 0;
+    } else axpy(w, 1.0, y, c);
+  }
+  if (first) for (uint32_t i = 0; i < c; i++) w[i] = 0.0;
 }
 
 static double fabs_(double x) { return x < 0 ? -x : x; }
@@ -398,12 +467,8 @@ static void tridiagonalize(Job *j) {
       /* w = A11 · v, A11 the leading c×c matrix (parallel) */
       j->op_c = (uint32_t)c;
       j->op_v = (uint32_t)(uintptr_t)ac;
-      parallel(j, OP_SYMV);
-      {
-        const double *y0 = P(const double, j->y[0]);
-        for (int32_t i = 0; i < c; i++) w[i] = y0[i];
-        for (uint32_t t = 1; t < j->nthreads; t++) axpy(w, 1.0, P(const double, j->y[t]), (uint32_t)c);
-      }
+      parallel(j, OP_SYMV, c >= 256 ? (c >= 512 ? 4 : 2) * j->nthreads / 2 : 1);
+      symv_collect(j, w, (uint32_t)c);
       /* corrections with the panel's earlier columns */
       const uint32_t np = (uint32_t)(top - c);
       if (np > 0) {
@@ -450,7 +515,7 @@ static void tridiagonalize(Job *j) {
         }
       }
       j->op_c = k;
-      parallel(j, OP_SYR2K);
+      parallel(j, OP_SYR2K, P4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
     }
     top = bottom - 1;
   }
@@ -527,7 +592,7 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
   j->scale_exp = 0;
   j->ql_iters = 0;
   __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
-  if (j->K > 0) parallel(j, OP_GRAM);
+  if (j->K > 0) parallel(j, OP_GRAM, j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
   /* scale by a power of two so the largest diagonal entry is in [0.5, 1): exact, and keeps every
    * later square (Householder norms, QL rotations) far from overflow and underflow */
   double mx = 0.0;

@@ -54,8 +54,12 @@ export interface WasmSpectrumInfo {
   panel: number;
   /** Depth of the Gram blocks. */
   depth: number;
+  /** Threads actually running (main + workers that started). */
+  startedThreads: number;
   /** Current size of the shared WebAssembly memory, bytes. */
   memoryBytes: number;
+  /** Counters since creation: main-thread sleeps and time-outs, worker sleeps, work chunks run by workers. */
+  sync: { mainWaits: number; mainTimeouts: number; workerSleeps: number; workerChunks: number };
 }
 
 /** A {@link SpectrumBackend} backed by WebAssembly; call `dispose()` to stop its worker threads. */
@@ -116,10 +120,16 @@ const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, job, t } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
-const ctrl = new Int32Array(memory.buffer, job + ${JOB_BYTES} + ${CTRL_BYTES} * t, ${CTRL_BYTES / 4});
+const ctrl = new Int32Array(memory.buffer, job + ${JOB_BYTES} + ${CTRL_BYTES} * (t + 1), ${CTRL_BYTES / 4});
 Atomics.store(ctrl, 6, 1);
 Atomics.notify(ctrl, 6);
-inst.exports.worker_loop(job, t, 0);
+try {
+  inst.exports.worker_loop(job, t, 0);
+} catch (e) {
+  Atomics.store(ctrl, 7, 1);
+  if (process.env.ESDLAB_DEBUG) require('fs').writeSync(2, 'esdlab worker ' + t + ': ' + (e && e.stack || e) + '\\n');
+  throw e;
+}
 `;
 
 function defaultThreads(): number {
@@ -179,11 +189,11 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   const ex = inst.exports as unknown as {
     spectrum_run(job: number): number;
     eig_run(job: number): number;
-    worker_quit(job: number, t: number): void;
+    workers_quit(job: number): void;
     __heap_base: WebAssembly.Global;
   };
   const job = align(Number(ex.__heap_base.value), 64);
-  const arena = align(job + JOB_BYTES + CTRL_BYTES * MAX_THREADS, 64);
+  const arena = align(job + JOB_BYTES + CTRL_BYTES * (MAX_THREADS + 1), 64);
   const workers: Worker[] = [];
   let startedThreads = 1; // threads available (main + started workers)
   let disposed = false;
@@ -200,15 +210,15 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
 
   const startWorkers = (): void => {
     if (startedThreads >= threads) return;
-    const ctrlAll = new Int32Array(memory.buffer, job + JOB_BYTES, (CTRL_BYTES * MAX_THREADS) / 4);
+    const ctrlAll = new Int32Array(memory.buffer, job + JOB_BYTES, (CTRL_BYTES * (MAX_THREADS + 1)) / 4);
     for (let t = startedThreads; t < threads; t++) {
-      ctrlAll.fill(0, (t * CTRL_BYTES) / 4, ((t + 1) * CTRL_BYTES) / 4);
+      ctrlAll.fill(0, ((t + 1) * CTRL_BYTES) / 4, ((t + 2) * CTRL_BYTES) / 4);
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, job, t } });
       w.unref();
-      w.on('error', () => { /* a dead worker is detected by the start-up handshake */ });
+      w.on('error', (e) => { if (process.env.ESDLAB_DEBUG) console.error('worker error', e); });
       workers.push(w);
       // Wait (synchronously) until the worker is inside worker_loop; give up after 10 s.
-      const slot = (t * CTRL_BYTES) / 4 + 6;
+      const slot = ((t + 1) * CTRL_BYTES) / 4 + 6;
       const deadline = Date.now() + 10000;
       while (Atomics.load(ctrlAll, slot) !== 1 && Date.now() < deadline) Atomics.wait(ctrlAll, slot, 0, 50);
       if (Atomics.load(ctrlAll, slot) !== 1) {
@@ -281,11 +291,15 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   return {
     name,
     gramEigenvalues: (data: NumericArray, rows: number, cols: number): Float64Array => run(data, rows, cols),
-    info: (): WasmSpectrumInfo => ({ name, threads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength }),
+    info: (): WasmSpectrumInfo => {
+      const c = new Int32Array(memory.buffer, job + JOB_BYTES, 16);
+      const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };
+      return { name, threads, startedThreads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, sync };
+    },
     dispose: (): void => {
       if (disposed) return;
       disposed = true;
-      for (let t = 1; t < startedThreads; t++) ex.worker_quit(job, t);
+      if (startedThreads > 1) ex.workers_quit(job);
       for (const w of workers) void w.terminate();
       workers.length = 0;
     },
