@@ -169,7 +169,7 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
   const densMax = hist.reduce((m, b) => Math.max(m, b.density), 0);
   let xLo = minEv, xHi = maxEv;
   if (data.mp) {
-    const e = mpEdges(data.mp);
+    const e = mpViewEdges(data.mp);
     if (e.lambdaMinus > 0) xLo = Math.min(xLo, e.lambdaMinus);
     xHi = Math.max(xHi, e.lambdaPlus);
   }
