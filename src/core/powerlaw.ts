@@ -71,7 +71,11 @@ export type PowerLawDiscreteMethod = 'estimate' | 'exact' | 'powerlaw-1.5';
 
 /** Options of {@link fitPowerLaw}. Every option that changes a number is echoed in the result. */
 export interface PowerLawFitOptions {
-  /** Fixed xmin (a number > 0), or a search range [lo, hi]; default: search all candidates. */
+  /**
+   * Fixed xmin (a number > 0, need not be a data point), or a search range [lo, hi]; default: search
+   * all candidates. A fixed xmin is fixed in 'ww' mode too (WWFit's own `xmin` argument would instead
+   * start its search at the nearest data point).
+   */
   xmin?: number | [number, number];
   /** Upper cutoff: values above are dropped and the model is truncated there. Default none. */
   xmax?: number;
