@@ -26,3 +26,7 @@ export * from './specialFunctions';
 export * from './optimize';
 export * from './alternatives';
 export * from './compare';
+export * from './marchenkoPastur';
+export * from './tracyWidom';
+export * from './mpFit';
+export * from './randomize';

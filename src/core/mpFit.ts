@@ -18,7 +18,7 @@ import { mpCdf, mpEdges, mpMedian } from './marchenkoPastur';
 import { spikeThresholds, TW_MARGIN_UNITS, twScale } from './tracyWidom';
 
 /** The minimum an MP fit reads from an ESD (an `esd()` result satisfies it). */
-export interface SpectrumLike {
+export interface MpSpectrumInput {
   /** Eigenvalues (any order; ascending from `esd()`). */
   eigenvalues: ArrayLike<number>;
   /** Larger dimension of the (slice) matrix. */
@@ -118,7 +118,7 @@ function medianSorted(a: Float64Array): number {
  * Robust MP fit (esdlab default): σ²_b = median(λ)/m_Q, spikes above λ⁺ + c·s_TW, KS of the bulk.
  * Eigenvalues may be in any normalization (λ = s²/N or s²); all outputs are in the same units.
  */
-export function fitMpRobust(spec: SpectrumLike, options: MpRobustOptions = {}): MpRobustFit {
+export function fitMpRobust(spec: MpSpectrumInput, options: MpRobustOptions = {}): MpRobustFit {
   const { N, M } = spec;
   checkDims(N, M, 'fitMpRobust');
   const c = options.twMargin ?? TW_MARGIN_UNITS;
@@ -369,7 +369,7 @@ function neldermead1d(f: (x: number) => number, x0: number): { x: number; fx: nu
  * positive multiple: the fit rescales to mean 1; bulk_max/bulk_min come back in the input's units) and
  * the slice dimensions N, M (for pooled conv layers, M is the slice's M, not M·rf).
  */
-export function fitMpWW(spec: SpectrumLike): MpWWFit {
+export function fitMpWW(spec: MpSpectrumInput): MpWWFit {
   const { N, M } = spec;
   checkDims(N, M, 'fitMpWW');
   const x0 = sortedCopy(spec.eigenvalues, 'fitMpWW');
