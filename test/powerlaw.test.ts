@@ -270,6 +270,8 @@ describe('behaviour and errors', () => {
     const f = fitPowerLaw(pareto, { xmax: 20 });
     const t = powerLawTail(pareto, f);
     expect(t.length).toBe(f.nTail);
+    expect(f.n).toBe(300);
+    expect(f.nAboveXmax).toBe(pareto.filter((v) => v > 20).length);
     expect(t[0]).toBe(f.xmin);
     for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThanOrEqual(t[i - 1]);
     expect(t[t.length - 1]).toBeLessThanOrEqual(20);

@@ -520,7 +520,7 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
   const base = {
     distribution: 'power_law' as const,
     xmax: opt.xmax,
-    n: N,
+    n: N + p.nAboveXmax,
     nRemoved: p.nRemoved,
     nAboveXmax: p.nAboveXmax,
     discrete: opt.discrete,
