@@ -81,6 +81,14 @@ describeWithChromium('HTML report in Chromium (no server)', () => {
     expect(svgText).toContain(`α = ${ref.alpha.toFixed(3)}`);
     await page.screenshot({ path: path.join(artifactsDir(), 'report-explorer.png'), fullPage: false });
 
+    // click layer 1's bar in the dashboard: its explorer opens (scrolled to and mounted)
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const bars = page.locator('#esdlab-dashboard g.mark-rect path');
+    await expect(bars.count()).resolves.toBe(2);
+    await bars.nth(1).click();
+    await page.waitForSelector('#esdlab-explorer-1[data-mounted="1"] svg', { timeout: 30000 });
+    await expect(page.locator('#esdlab-explorer-1 .esdlab-name').textContent()).resolves.toBe('layer.1');
+
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);

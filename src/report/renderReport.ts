@@ -54,7 +54,8 @@ function cell(v: unknown, digits?: number): string {
 function rowHtml(r: ReportLayerRow, i: number, hasExplorer: boolean): string {
   const ph = phaseOf(r);
   const nTail = r.num_pl_spikes ?? r.nTail;
-  const tds = COLUMNS.map((c) => `<td>${cell(c.key === 'num_pl_spikes' ? nTail : r[c.key], c.digits)}</td>`).join('');
+  const value = (k: string): unknown => (k === 'num_pl_spikes' ? nTail : k === 'type' ? r.type ?? r.layer_type : r[k]);
+  const tds = COLUMNS.map((c) => `<td>${cell(value(c.key), c.digits)}</td>`).join('');
   const name = hasExplorer ? `<a href="#esdlab-layer-${i}">${escapeHtml(r.name)}</a>` : escapeHtml(r.name);
   const status = r.status && r.status !== 'success' ? `${escapeHtml(r.status)}${r.reason ? `: ${escapeHtml(r.reason)}` : ''}` : escapeHtml(r.warning ?? '');
   return `<tr><td>${i}</td><td class="name">${name}</td>${tds}<td class="phase">${ph ? escapeHtml(ph.phase + (ph.subclass ? ` (${ph.subclass})` : '')) : ''}</td><td class="name">${status}</td></tr>`;

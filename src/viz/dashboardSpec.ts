@@ -44,6 +44,7 @@ export function dashboardSpec(layers: DashboardLayer[], options: DashboardOption
     const v = l[metric];
     return {
       index,
+      key: `${index} ${String(l.name)}`,
       name: String(l.name),
       value: typeof v === 'number' && Number.isFinite(v) ? v : null,
       phase: typeof l.phase === 'string' && l.phase ? l.phase : 'undetermined',
@@ -56,7 +57,7 @@ export function dashboardSpec(layers: DashboardLayer[], options: DashboardOption
       transform: [{ filter: 'datum.value !== null' }],
       mark: { type: 'bar', tooltip: true },
       encoding: {
-        x: { field: 'index', type: 'ordinal', title: 'layer', axis: many ? { labels: false, ticks: false } : { labelExpr: 'datum.value' } },
+        x: { field: 'key', type: 'ordinal', sort: { field: 'index' }, title: 'layer', axis: many ? { labels: false, ticks: false } : { labelAngle: -45, labelLimit: 140 } },
         y: { field: 'value', type: 'quantitative', title: metric },
         color: { field: 'phase', type: 'nominal', title: 'phase', scale: { domain: PHASE_ORDER.slice(), range: PHASE_ORDER.map((p) => PHASE_COLORS[p]) } },
         opacity: { condition: { param: 'pick', value: 1, empty: true }, value: 0.45 },
