@@ -292,6 +292,29 @@ describe('behaviour and errors', () => {
   it.each(bad)('rejects %s', (_l, fn, code, re) => {
     expect(fn).toThrow(expect.objectContaining({ code, message: expect.stringMatching(re) }));
   });
+  it('never crashes or returns a non-finite number on odd inputs (seeded fuzz): a result or a typed error', () => {
+    const r = createRng(11);
+    const modes: PowerLawFitOptions[] = [{}, { candidates: 'ww' }, { xmax: 5 }, { xmax: 5, xmaxMode: 'powerlaw-1.5' }, { discrete: true },
+      { discrete: true, discreteMethod: 'exact' }, { discrete: true, discreteMethod: 'powerlaw-1.5' }, { keepScan: true }, { xmin: [0.5, 3] }];
+    let results = 0;
+    for (let t = 0; t < 300; t++) {
+      const kind = t % 6;
+      const x = Array.from({ length: 1 + r.int(40) }, () => [
+        () => Math.floor(1 + 10 * r.next()), () => 1e300 * (1 + r.next()), () => 1e-300 * (1 + r.next()),
+        () => (r.next() < 0.5 ? 2 : 3), () => (1 - r.next()) ** (-1 / 0.3), () => (r.next() < 0.2 ? 0 : r.next() * 10),
+      ][kind]());
+      for (const m of modes) {
+        let f: ReturnType<typeof fitPowerLaw>;
+        try { f = fitPowerLaw(x, m); } catch (e) {
+          expect(e).toMatchObject({ name: 'EsdlabError', code: expect.stringMatching(/^(INVALID_ARGUMENT|TOO_FEW_POINTS)$/) });
+          continue;
+        }
+        for (const v of [f.alpha, f.xmin, f.D, f.sigma]) expect(Number.isFinite(v)).toBe(true);
+        results++;
+      }
+    }
+    expect(results).toBeGreaterThan(1000);
+  });
   it('is deterministic and independent of input order', () => {
     const a = fitPowerLaw(pareto);
     const b = fitPowerLaw([...pareto].reverse());

@@ -503,6 +503,7 @@ export function fitPowerLaw(values: ArrayLike<number>, options: PowerLawFitOptio
   const N = p.x.length;
   const mode = alphaMode(opt);
   if (N < 2) throw new EsdlabError('TOO_FEW_POINTS', `fitPowerLaw: need at least 2 positive data points${opt.xmax !== null ? ' ≤ xmax' : ''} (got ${N})`);
+  if (p.x[0] === p.x[N - 1]) throw new EsdlabError('TOO_FEW_POINTS', `fitPowerLaw: all ${N} values are equal (${p.x[0]}): fewer than 2 distinct values; cannot fit`);
 
   // bins: first index of each unique value ('unique') or every index ('ww')
   let bins: Int32Array;
