@@ -16,7 +16,7 @@
  * log10(0.95·peak) — a log10 value mixed with a linear upper bound — which usually disables the
  * lower bound; that is reproduced.
  */
-import { EsdlabError } from './errors';
+import { EsdlabError, isEsdlabError } from './errors';
 import { fitPowerLaw, type PowerLawFit, type PowerLawFitOptions } from './powerlaw';
 
 /** Options of {@link clipXmax}. */
@@ -92,8 +92,9 @@ export function clipXmax(values: ArrayLike<number>, options: ClipXmaxOptions = {
     let f: PowerLawFit;
     try {
       f = fitPowerLaw(x.subarray(0, n - k), opts);
-    } catch {
-      break; // too few points left for this xmin rule
+    } catch (e) {
+      if (isEsdlabError(e)) break; // too few points (or distinct values) left to fit
+      throw e;
     }
     while (alphas.length < k) alphas.push(null);
     alphas[k] = f.alpha;
