@@ -12,8 +12,10 @@
  *   3. Implicit QL with Wilkinson shifts on the tridiagonal matrix (values only).
  *
  * Threads: the main thread runs spectrum_run(); every other thread sits in worker_loop() and
- * executes its share of an operation when the main thread bumps its sequence word. Synchronisation
- * is by seq_cst atomics on shared memory (spin, then memory.atomic.wait32).
+ * grabs chunks of an operation when the main thread publishes one (see "work sharing"). Synchronisation
+ * is by seq_cst atomics on shared memory (spin, then memory.atomic.wait32). Every chunk writes its
+ * own output, and partial sums are combined in a fixed order, so results do not depend on the
+ * number of threads or on which thread ran which chunk.
  *
  * Built by scripts/build-wasm.sh twice: plain SIMD128, and with -mrelaxed-simd (FMA via
  * f64x2.relaxed_madd) for runtimes that support it.
@@ -42,7 +44,7 @@ typedef struct {
   uint32_t nthreads;
   uint32_t ctrl;    /* synchronisation words: 16 shared, then 16 per thread (see S_*) */
   uint32_t pack[8]; /* per-thread Gram pack buffers (Mp*kc doubles) */
-  uint32_t y[8];    /* per-thread symv accumulators (Mp doubles) */
+  uint32_t y[8];    /* symv accumulators, one per chunk (Mp doubles each) */
   uint32_t d, e;    /* outputs: diagonal (M) and off-diagonal (M) of the tridiagonal, then eigenvalues in d */
   uint32_t wp;      /* W panel of dlatrd: 2·nb rows of Mp doubles (the last panel may be up to 2nb wide) */
   uint32_t pa, pb;  /* syr2k packs: Mp*2nb doubles each */
@@ -189,14 +191,11 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 #define S_MAINSLEEP 3  /* main thread sleeps on S_DONE */
 #define S_OP 4
 #define S_NCHUNK 5
-#define S_CUR 6        /* main only: tag of the last operation (publication, or private inline tag) */
-#define S_PRIV 7       /* main only: counter of inline operations */
 #define S_WAITS 8      /* statistics: main-thread sleeps, their time-outs, worker sleeps, chunks run by workers */
 #define S_TIMEOUTS 9
 #define S_WSLEEPS 10
 #define S_WCHUNKS 11
-#define S_THREAD(t) (16 + 16 * (t)) /* per thread: +0 sleeping, +1 sequence whose y it initialised,
-                                       +6 started (set by the host), +7 failed (host) */
+#define S_THREAD(t) (16 + 16 * (t)) /* per thread: +0 sleeping, +6 started (set by the host), +7 failed (host) */
 
 static inline int32_t *sync_words(const Job *j) { return P(int32_t, j->ctrl); }
 
@@ -266,15 +265,15 @@ static inline uint32_t symv_bound(uint32_t c, uint32_t idx, uint32_t n) {
   return (uint32_t)((double)c * __builtin_sqrt((double)idx / (double)n)) & ~1u;
 }
 
-static void symv_chunk(Job *j, uint32_t idx, uint32_t n, uint32_t t, int32_t seq) {
-  int32_t *S = sync_words(j);
-  double *y = P(double, j->y[t]);
-  const uint32_t c = j->op_c;
-  if (S[S_THREAD(t) + 1] != seq) { /* first chunk of this operation on this thread */
-    for (uint32_t i = 0; i < c; i++) y[i] = 0.0;
-    S[S_THREAD(t) + 1] = seq;
-  }
-  symv_rows(j, y, symv_bound(c, idx, n), symv_bound(c, idx + 1, n));
+/* the symmetric product is cut into a number of row chunks that depends on c only, each with its
+ * own accumulator, summed in chunk order: the result does not depend on the number of threads */
+static inline uint32_t symv_nchunks(uint32_t c) { return c >= 1024 ? 8 : c >= 512 ? 4 : c >= 256 ? 2 : 1; }
+
+static void symv_chunk(Job *j, uint32_t idx, uint32_t n) {
+  double *y = P(double, j->y[idx]);
+  const uint32_t c = j->op_c, lo = symv_bound(c, idx, n), hi = symv_bound(c, idx + 1, n);
+  for (uint32_t i = 0; i < hi; i++) y[i] = 0.0;
+  symv_rows(j, y, lo, hi);
 }
 
 /* ---- rank-2nb update of the leading k×k lower triangle with the packs pa/pb (depth 2nb) ---- */
@@ -285,9 +284,9 @@ static void syr2k_chunk(Job *j, uint32_t idx, uint32_t n) {
   tiles_lower(P(const double, j->pa), P(const double, j->pb), 2 * j->nb, P(double, j->g), j->Mp, lo, hi, 1);
 }
 
-static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t, int32_t seq) {
+static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t) {
   if (op == OP_GRAM) gram_chunk(j, idx, n, t);
-  else if (op == OP_SYMV) symv_chunk(j, idx, n, t, seq);
+  else if (op == OP_SYMV) symv_chunk(j, idx, n);
   else if (op == OP_SYR2K) syr2k_chunk(j, idx, n);
 }
 
@@ -302,7 +301,7 @@ static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
     const uint32_t n = (uint32_t)aload(&S[S_NCHUNK]);
     if (idx >= n) break;
     if (!__atomic_compare_exchange_n(&S[S_TAG], &w, w + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
-    run_chunk(j, aload(&S[S_OP]), idx, n, t, seq);
+    run_chunk(j, aload(&S[S_OP]), idx, n, t);
     ran++;
     const int32_t done = __atomic_add_fetch(&S[S_DONE], 1, __ATOMIC_SEQ_CST);
     if (t != 0 && (uint32_t)done == n && aload(&S[S_MAINSLEEP])) __builtin_wasm_memory_atomic_notify(&S[S_DONE], 1);
@@ -314,15 +313,11 @@ static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
 static void parallel(Job *j, int32_t op, uint32_t n) {
   int32_t *S = sync_words(j);
   const uint32_t T = j->nthreads;
-  if (T <= 1 || n <= 1) { /* inline, no publication; a private tag no publication uses */
-    S[S_PRIV] = (S[S_PRIV] + 1) & 0x3fffffff;
-    const int32_t seq = S[S_PRIV] | 0x40000000;
-    S[S_CUR] = seq;
-    for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n, 0, seq);
+  if (T <= 1 || n <= 1) { /* inline, no publication */
+    for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n, 0);
     return;
   }
   const int32_t seq = (S[S_PUB] + 1) & 0x3fffffff;
-  S[S_CUR] = seq;
   S[S_OP] = op;
   S[S_NCHUNK] = (int32_t)n;
   astore(&S[S_DONE], 0);
@@ -397,20 +392,14 @@ static void axpy(double *y, double alpha, const double *x, uint32_t n) {
   for (; i < n; i++) y[i] += alpha * x[i];
 }
 
-/* w[0..c) = sum of the accumulators of the threads that ran chunks of the last SYMV operation */
+/* w[0..c) = sum, in chunk order, of the chunk accumulators of the last SYMV operation */
 static void symv_collect(Job *j, double *w, uint32_t c) {
-  int32_t *S = sync_words(j);
-  const int32_t want = S[S_CUR];
-  int first = 1;
-  for (uint32_t t = 0; t < j->nthreads; t++) {
-    if (aload(&S[S_THREAD(t) + 1]) != want) continue;
-    const double *y = P(const double, j->y[t]);
-    if (first) {
-      for (uint32_t i = 0; i < c; i++) w[i] = y[i];
-      first = 0;
-    } else axpy(w, 1.0, y, c);
-  }
-  if (first) for (uint32_t i = 0; i < c; i++) w[i] = 0.0;
+  const uint32_t n = symv_nchunks(c);
+  const double *y0 = P(const double, j->y[0]);
+  const uint32_t h0 = symv_bound(c, 1, n);
+  for (uint32_t i = 0; i < h0; i++) w[i] = y0[i];
+  for (uint32_t i = h0; i < c; i++) w[i] = 0.0;
+  for (uint32_t q = 1; q < n; q++) axpy(w, 1.0, P(const double, j->y[q]), symv_bound(c, q + 1, n));
 }
 
 static double fabs_(double x) { return x < 0 ? -x : x; }
@@ -467,7 +456,7 @@ static void tridiagonalize(Job *j) {
       /* w = A11 · v, A11 the leading c×c matrix (parallel) */
       j->op_c = (uint32_t)c;
       j->op_v = (uint32_t)(uintptr_t)ac;
-      parallel(j, OP_SYMV, c >= 256 ? (c >= 512 ? 4 : 2) * j->nthreads / 2 : 1);
+      parallel(j, OP_SYMV, symv_nchunks((uint32_t)c));
       symv_collect(j, w, (uint32_t)c);
       /* corrections with the panel's earlier columns */
       const uint32_t np = (uint32_t)(top - c);

@@ -24,3 +24,6 @@ export { openTfjs } from './io/tfjs';
 export * from './io/numberList';
 export * from './widgets';
 export * from './display/notebookProgress';
+export * from './engine';
+import { installDefaultSpectrumBackend } from './engine/install';
+installDefaultSpectrumBackend();

@@ -19,12 +19,24 @@ import { EsdlabError } from '../core/errors';
 import type { NumericArray } from '../core/matrix';
 import type { SpectrumBackend } from '../core/spectrumBackend';
 
+// The WebAssembly global, typed locally: the project's `lib` (ES2020, no DOM) does not declare it.
+interface WasmModule { readonly __wasmModule?: never }
+interface WasmMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
+interface WasmGlobal { readonly value: number }
+interface WasmInstance { readonly exports: Record<string, unknown> }
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (m: WasmModule, imports: { env: { memory: WasmMemory } }) => WasmInstance;
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** Options of {@link createWasmSpectrumBackend}. */
 export interface WasmSpectrumOptions {
   /**
    * Threads (main thread included), 1–8. Default: `ESDLAB_THREADS`, else the number of CPUs
-   * (capped at 8). The partial sums of the symmetric matrix–vector product depend on the split, so
-   * the thread count is part of the backend's name.
+   * (capped at 8). Results are bit-identical for any thread count.
    */
   threads?: number;
   /**
@@ -44,7 +56,7 @@ export interface WasmSpectrumOptions {
 
 /** What a backend instance runs on (recorded by benchmarks). */
 export interface WasmSpectrumInfo {
-  /** Backend name, e.g. `wasm-simd-fma-t2`. */
+  /** Backend name: `wasm-simd`, or `wasm-simd-fma` (fused multiply-adds round differently). */
   name: string;
   /** Threads used for large matrices. */
   threads: number;
@@ -177,8 +189,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   } catch (e) {
     throw new EsdlabError('NOT_FOUND', `cannot read the spectrum kernels: ${(e as Error).message}`, { file: assetPath('esdlab-spectrum-simd.wasm') });
   }
-  let module: WebAssembly.Module;
-  let memory: WebAssembly.Memory;
+  let module: WasmModule;
+  let memory: WasmMemory;
   try {
     module = new WebAssembly.Module(bytes);
     memory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
@@ -190,14 +202,14 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     spectrum_run(job: number): number;
     eig_run(job: number): number;
     workers_quit(job: number): void;
-    __heap_base: WebAssembly.Global;
+    __heap_base: WasmGlobal;
   };
   const job = align(Number(ex.__heap_base.value), 64);
   const arena = align(job + JOB_BYTES + CTRL_BYTES * (MAX_THREADS + 1), 64);
   const workers: Worker[] = [];
   let startedThreads = 1; // threads available (main + started workers)
   let disposed = false;
-  const name = `wasm-simd${fma ? '-fma' : ''}-t${threads}`;
+  const name = fma ? 'wasm-simd-fma' : 'wasm-simd';
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
   const ensureBytes = (end: number): void => {
@@ -260,7 +272,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     const pG = take(Mp * Mp * 8);
     const pPack: number[] = [];
     const pY: number[] = [];
-    for (let t = 0; t < nthreads; t++) { pPack.push(take(Mp * kc * 8)); pY.push(take(Mp * 8)); }
+    for (let t = 0; t < nthreads; t++) pPack.push(take(Mp * kc * 8));
+    for (let q = 0; q < 8; q++) pY.push(take(Mp * 8));
     const pD = take(Mp * 8), pE = take(Mp * 8);
     const pWp = take(2 * nb * Mp * 8);
     const pPa = take(Mp * 2 * nb * 8), pPb = take(Mp * 2 * nb * 8);
@@ -273,7 +286,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     j.fill(0);
     j[F.w] = pW; j[F.dtype] = isF32 ? 1 : 0; j[F.orient] = orient; j[F.K] = K; j[F.M] = M; j[F.Mp] = Mp;
     j[F.g] = pG; j[F.kc] = kc; j[F.nthreads] = nthreads; j[F.ctrl] = job + JOB_BYTES;
-    for (let t = 0; t < nthreads; t++) { j[F.pack + t] = pPack[t]; j[F.y + t] = pY[t]; }
+    for (let t = 0; t < nthreads; t++) j[F.pack + t] = pPack[t];
+    for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
     const st = ex.spectrum_run(job);
     if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');

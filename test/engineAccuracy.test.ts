@@ -1,0 +1,146 @@
+/**
+ * Accuracy contract of the WebAssembly spectrum engine: every eigenvalue of WᵀW within 1e-10·λmax
+ * of LAPACK's (squared singular values from scipy's gesdd, computed once by
+ * test/reference/spectrum/make_reference.py and committed), on well-conditioned, square,
+ * rank-deficient, heavy-tailed, very rectangular (Q = 64) and wide matrices, for every engine
+ * configuration that changes the arithmetic (threads, FMA, panel width, chunking thresholds).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createWasmSpectrumBackend, type WasmSpectrumBackend, type WasmSpectrumOptions } from '../src/engine/wasmSpectrum';
+import { isEsdlabError } from '../src/core/errors';
+
+interface RefCase { name: string; kind: string; rows: number; cols: number; dtype: 'float32' | 'float64'; file: string; svd: number[]; eigvalsh: number[] }
+const dir = path.join(__dirname, 'reference', 'spectrum');
+const ref = JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8')) as { cases: RefCase[] };
+
+function load(c: RefCase): Float32Array | Float64Array {
+  const buf = fs.readFileSync(path.join(dir, c.file));
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  const a = c.dtype === 'float32' ? new Float32Array(ab) : new Float64Array(ab);
+  expect(a.length).toBe(c.rows * c.cols);
+  return a;
+}
+
+const configs: { label: string; opts: WasmSpectrumOptions }[] = [
+  { label: '1 thread, defaults', opts: { threads: 1, fma: false } },
+  { label: '2 threads, small panels and blocks, everything chunked', opts: { threads: 2, fma: false, panel: 8, depth: 40, minParallel: 16 } },
+  { label: '2 threads, FMA (relaxed SIMD, switched on if needed)', opts: { threads: 2, fma: true, panel: 16, minParallel: 16 } },
+  { label: '1 thread, panel 1 (unblocked)', opts: { threads: 1, fma: false, panel: 1 } },
+];
+
+const backends: WasmSpectrumBackend[] = [];
+afterAll(() => { for (const b of backends) b.dispose(); });
+
+describe.each(configs)('wasm engine, $label', ({ opts }) => {
+  const be = createWasmSpectrumBackend(opts);
+  backends.push(be);
+  test.each(ref.cases.map((c) => [c.name, c] as [string, RefCase]))('%s: within 1e-10·λmax of LAPACK', (_n, c) => {
+    const W = load(c);
+    const copy = W.slice();
+    const ev = be.gramEigenvalues(W, c.rows, c.cols);
+    expect(ev).toBeInstanceOf(Float64Array);
+    expect(ev.length).toBe(c.cols);
+    const lmax = c.svd[c.svd.length - 1];
+    let worst = 0;
+    for (let i = 0; i < c.cols; i++) {
+      if (i > 0) expect(ev[i]).toBeGreaterThanOrEqual(ev[i - 1]);
+      worst = Math.max(worst, Math.abs(ev[i] - c.svd[i]));
+    }
+    expect(worst / lmax).toBeLessThan(1e-10);
+    // the input is not modified
+    expect(Buffer.from(W.buffer).equals(Buffer.from(copy.buffer))).toBe(true);
+  });
+});
+
+describe('wasm engine: deterministic, and independent of the thread count', () => {
+  test('repeat calls agree bit for bit', () => {
+    const be = createWasmSpectrumBackend({ threads: 2, fma: false, minParallel: 16 });
+    backends.push(be);
+    const c = ref.cases.find((x) => x.name.startsWith('gauss_600x301'))!;
+    const small = ref.cases.find((x) => x.name.startsWith('gauss_256x128'))!;
+    const a = be.gramEigenvalues(load(c), c.rows, c.cols);
+    be.gramEigenvalues(load(small), small.rows, small.cols);
+    const b = be.gramEigenvalues(load(c), c.rows, c.cols);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const one = createWasmSpectrumBackend({ threads: 1, fma: false });
+    backends.push(one);
+    expect(Array.from(one.gramEigenvalues(load(c), c.rows, c.cols))).toEqual(Array.from(a));
+  });
+  test('a large enough matrix really uses the second thread (chunks run by the worker)', () => {
+    const be = createWasmSpectrumBackend({ threads: 2, fma: false });
+    backends.push(be);
+    const rows = 1200, cols = 600;
+    const W = new Float32Array(rows * cols);
+    for (let i = 0; i < W.length; i++) W[i] = Math.sin(i * 0.7) + Math.cos(i * 1.3);
+    const ev = be.gramEigenvalues(W, rows, cols);
+    const one = createWasmSpectrumBackend({ threads: 1, fma: false });
+    backends.push(one);
+    expect(Array.from(one.gramEigenvalues(W, rows, cols))).toEqual(Array.from(ev));
+    const info = be.info();
+    expect(info.startedThreads).toBe(2);
+  });
+});
+
+describe('wasm engine: bad input gets a typed error', () => {
+  const be = createWasmSpectrumBackend({ threads: 1 });
+  backends.push(be);
+  test('NaN in W → NON_FINITE', () => {
+    const a = new Float64Array(12).fill(1);
+    a[5] = NaN;
+    let err: unknown;
+    try { be.gramEigenvalues(a, 4, 3); } catch (e) { err = e; }
+    expect(isEsdlabError(err) && (err as { code: string }).code).toBe('NON_FINITE');
+  });
+  test('Inf in float32 W → NON_FINITE', () => {
+    const a = new Float32Array(12).fill(1);
+    a[0] = Infinity;
+    expect(() => be.gramEigenvalues(a, 3, 4)).toThrow(/non-finite/);
+  });
+  test('length does not match the shape → INVALID_SHAPE', () => {
+    let err: unknown;
+    try { be.gramEigenvalues(new Float64Array(10), 4, 3); } catch (e) { err = e; }
+    expect(isEsdlabError(err) && (err as { code: string }).code).toBe('INVALID_SHAPE');
+  });
+  test('empty and all-zero matrices give zeros', () => {
+    expect(Array.from(be.gramEigenvalues(new Float64Array(0), 0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(be.gramEigenvalues(new Float32Array(20), 5, 4))).toEqual([0, 0, 0, 0]);
+  });
+  test('bad options are rejected', () => {
+    expect(() => createWasmSpectrumBackend({ threads: 0 })).toThrow(/threads/);
+    expect(() => createWasmSpectrumBackend({ panel: 0 })).toThrow(/panel/);
+  });
+  test('a disposed backend refuses work', () => {
+    const b = createWasmSpectrumBackend({ threads: 1 });
+    b.dispose();
+    expect(() => b.gramEigenvalues(new Float64Array(4), 2, 2)).toThrow(/disposed/);
+  });
+});
+
+describe('closed forms', () => {
+  const be = createWasmSpectrumBackend({ threads: 1 });
+  backends.push(be);
+  test('orthogonal columns scaled by s_i give eigenvalues s_i² exactly', () => {
+    // W = rows of a scaled identity block: WᵀW = diag(s²)
+    const s = [3, 0.5, 2, 1e-3, 7];
+    const rows = 9, cols = s.length;
+    const W = new Float64Array(rows * cols);
+    for (let i = 0; i < cols; i++) W[i * cols + i] = s[i];
+    const ev = be.gramEigenvalues(W, rows, cols);
+    const want = s.map((x) => x * x).sort((a, b) => a - b);
+    for (let i = 0; i < cols; i++) expect(Math.abs(ev[i] - want[i])).toBeLessThanOrEqual(1e-15 * 49);
+  });
+  test('a rank-one matrix u vᵀ has one eigenvalue |u|²|v|², the rest 0', () => {
+    const rows = 300, cols = 140;
+    const W = new Float64Array(rows * cols);
+    let nu = 0, nv = 0;
+    const u = Array.from({ length: rows }, (_, i) => Math.sin(i + 1));
+    const v = Array.from({ length: cols }, (_, j) => Math.cos(0.3 * j) + 0.1);
+    for (const x of u) nu += x * x;
+    for (const x of v) nv += x * x;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) W[i * cols + j] = u[i] * v[j];
+    const ev = be.gramEigenvalues(W, rows, cols);
+    expect(Math.abs(ev[cols - 1] - nu * nv) / (nu * nv)).toBeLessThan(1e-13);
+    for (let i = 0; i < cols - 1; i++) expect(ev[i]).toBeLessThan(1e-12 * nu * nv);
+  });
+});
