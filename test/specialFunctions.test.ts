@@ -14,7 +14,10 @@ import {
   gammaQ,
   lnErfc,
   lnGamma,
+  lnErfcDiff,
+  lnErfcDiffDelta,
   lnUpperGamma,
+  log1mexp,
   upperGamma,
 } from '../src/core/specialFunctions';
 import { isEsdlabError } from '../src/core/errors';
@@ -107,6 +110,15 @@ describe('mpmath / scipy reference values', () => {
   test('regularized P and Q', () => {
     for (const [s, x, v] of ref.gammaQ) expect(rel(gammaQ(s, x), v)).toBeLessThan(5e-14);
     for (const [s, x, v] of ref.gammaP) expect(rel(gammaP(s, x), v)).toBeLessThan(1e-13);
+  });
+
+  test('ln(erfc(a) − erfc(a + δ)) for tiny intervals, far tails and both signs', () => {
+    for (const [a, d, v] of ref.lnErfcDiffDelta) {
+      expect(rel(lnErfcDiffDelta(a, d), v)).toBeLessThan(1e-9);
+      if (d > 1e-3) expect(rel(lnErfcDiff(a, a + d), v)).toBeLessThan(1e-12);
+    }
+    expect(log1mexp(-1e-20)).toBeCloseTo(Math.log(1e-20), 12);
+    expect(log1mexp(-50)).toBe(Math.log1p(-Math.exp(-50)));
   });
 
   test('chi-square cdf matches scipy.stats.chi2.cdf(x, 1)', () => {

@@ -26,12 +26,13 @@
  *   degenerates into a power law); the fit then stops at σ = 1e8·std(ln x) and says so in `boundary`.
  * - lognormal_positive: the same with μ ≥ 0; when the unconstrained μ̂ < 0 the maximum is on μ = 0.
  *
- * Discrete data are not supported yet (EsdlabError INVALID_ARGUMENT).
+ * Discrete data (`discrete: true`) use powerlaw's discrete definitions (alternativesDiscrete.ts).
  */
 
 import { EsdlabError } from './errors';
 import { bracketMinimize, brentMinimize, gridBrentMinimize } from './optimize';
-import { lnErfc, lnErfcx, lnUpperGamma } from './specialFunctions';
+import { DiscreteTail, discreteKernel, discreteNormalizer, fitDiscrete } from './alternativesDiscrete';
+import { lnErfc, lnErfcx, lnUpperGamma, log1mexp } from './specialFunctions';
 
 /** The distributions powerlaw 1.5 fits (its attribute names). */
 export type DistributionName =
@@ -71,7 +72,7 @@ export interface DistributionRange {
   xmin: number;
   /** Upper end, or null/undefined for [xmin, ∞). */
   xmax?: number | null;
-  /** Discrete data (not supported yet; must be false or absent). */
+  /** Integer data: powerlaw's discrete densities (analytic normalizers or its 'round' approximation). */
   discrete?: boolean;
 }
 
@@ -101,7 +102,7 @@ export interface DistributionFit extends DistributionSpec {
   xmin: number;
   /** Upper end or null. */
   xmax: number | null;
-  /** Always false for now. */
+  /** Discrete densities? */
   discrete: boolean;
   /** True when the optimizer met its tolerance (or the MLE is closed form / given). */
   converged: boolean;
@@ -133,9 +134,10 @@ interface TailStats {
   ybar: number;
   ysd: number;
   values: Float64Array;
+  discrete: boolean;
 }
 
-function checkRange(range: DistributionRange): { xmin: number; xmax: number | null } {
+function checkRange(range: DistributionRange): { xmin: number; xmax: number | null; discrete: boolean } {
   const { xmin } = range;
   const xmax = range.xmax ?? null;
   if (typeof xmin !== 'number' || !Number.isFinite(xmin) || !(xmin > 0)) {
@@ -144,10 +146,11 @@ function checkRange(range: DistributionRange): { xmin: number; xmax: number | nu
   if (xmax !== null && (!Number.isFinite(xmax) || !(xmax > xmin))) {
     throw new EsdlabError('INVALID_ARGUMENT', `xmax must be a finite number > xmin (${xmin}), got ${xmax}`);
   }
-  if (range.discrete) {
-    throw new EsdlabError('INVALID_ARGUMENT', 'discrete alternative distributions are not supported yet');
+  const discrete = range.discrete === true;
+  if (discrete && !(xmin > 0.5)) {
+    throw new EsdlabError('INVALID_ARGUMENT', `discrete distributions need xmin > 0.5 (they use x − 0.5), got ${xmin}`);
   }
-  return { xmin, xmax };
+  return { xmin, xmax, discrete };
 }
 
 /**
@@ -192,7 +195,21 @@ function tailStats(values: ArrayLike<number>, range: DistributionRange): TailSta
     const d = Math.log(tail[i]) - ybar;
     q += d * d;
   }
-  return { n, xmin, xmax, s1, s2, sy, ybar, ysd: Math.sqrt(q / n), values: tail };
+  return { n, xmin, xmax, s1, s2, sy, ybar, ysd: Math.sqrt(q / n), values: tail, discrete: checkRange(range).discrete };
+}
+
+function discreteTail(st: TailStats): DiscreteTail {
+  const uniq: number[] = [];
+  const cnt: number[] = [];
+  for (let i = 0; i < st.n; i++) {
+    const v = st.values[i];
+    if (uniq.length && uniq[uniq.length - 1] === v) cnt[cnt.length - 1]++;
+    else {
+      uniq.push(v);
+      cnt.push(1);
+    }
+  }
+  return { n: st.n, xmin: st.xmin, xmax: st.xmax, s1: st.s1, s2: st.s2, uniq: Float64Array.from(uniq), cnt: Float64Array.from(cnt), ybar: st.ybar, ysd: st.ysd };
 }
 
 /** ln((1 − e^{−k r})/k) for any real k (limit ln r at k = 0), r > 0. */
@@ -204,11 +221,6 @@ function lnOneMinusExpOverK(k: number, r: number): number {
   return Math.abs(kr) > 700 ? Math.abs(kr) + Math.log1p(-Math.exp(kr)) - Math.log(-k) : Math.log(Math.expm1(-kr)) - Math.log(-k);
 }
 
-/** ln(1 − e^{a}) for a < 0. */
-function log1mexp(a: number): number {
-  return a > -0.6931471805599453 ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
-}
-
 // ------------------------------------------------------------------------------------------------
 // Log-densities (continuous).
 
@@ -218,25 +230,23 @@ function log1mexp(a: number): number {
  * functions apply that floor).
  */
 export function logPdf(dist: DistributionSpec, x: number): number {
-  const { xmin, xmax } = checkRange(dist);
+  const { xmin, xmax, discrete } = checkRange(dist);
   if (!(x >= xmin) || (xmax !== null && x > xmax)) return -Infinity;
-  return logPdfUnchecked(dist.name, dist.params, x, xmin, xmax);
+  if (discrete) return discreteKernel(dist.name, dist.params, x, xmin) - discreteNormalizer(dist.name, dist.params, xmin, xmax);
+  return kernel(dist.name, dist.params, x, xmin) - normalizer(dist.name, dist.params, xmin, xmax);
 }
 
 /** ln p(xᵢ) for every value of `tail` (values outside [xmin, xmax] give -Infinity). */
 export function logLikelihoods(dist: DistributionSpec, tail: ArrayLike<number>): Float64Array {
-  const { xmin, xmax } = checkRange(dist);
+  const { xmin, xmax, discrete } = checkRange(dist);
   const out = new Float64Array(tail.length);
-  const norm = normalizer(dist.name, dist.params, xmin, xmax);
+  const norm = discrete ? discreteNormalizer(dist.name, dist.params, xmin, xmax) : normalizer(dist.name, dist.params, xmin, xmax);
+  const k = discrete ? discreteKernel : kernel;
   for (let i = 0; i < tail.length; i++) {
     const x = tail[i];
-    out[i] = !(x >= xmin) || (xmax !== null && x > xmax) ? -Infinity : kernel(dist.name, dist.params, x, xmin) - norm;
+    out[i] = !(x >= xmin) || (xmax !== null && x > xmax) ? -Infinity : k(dist.name, dist.params, x, xmin) - norm;
   }
   return out;
-}
-
-function logPdfUnchecked(name: DistributionName, p: DistributionParams, x: number, xmin: number, xmax: number | null): number {
-  return kernel(name, p, x, xmin) - normalizer(name, p, xmin, xmax);
 }
 
 function num(v: number | undefined, name: string, dist: string): number {
@@ -367,8 +377,9 @@ function result(
   extra: { converged: boolean; boundary: string | null; method: string; evaluations: number; fixed?: DistributionParams | null },
 ): DistributionFit {
   let ll = 0;
-  const norm = normalizer(name, params, st.xmin, st.xmax);
-  for (let i = 0; i < st.n; i++) ll += kernel(name, params, st.values[i], st.xmin);
+  const norm = st.discrete ? discreteNormalizer(name, params, st.xmin, st.xmax) : normalizer(name, params, st.xmin, st.xmax);
+  const k = st.discrete ? discreteKernel : kernel;
+  for (let i = 0; i < st.n; i++) ll += k(name, params, st.values[i], st.xmin);
   ll -= st.n * norm;
   if (!Number.isFinite(ll)) {
     throw new EsdlabError('NOT_CONVERGED', `${name}: the fitted parameters give a non-finite log-likelihood (${ll})`);
@@ -380,7 +391,7 @@ function result(
     n: st.n,
     xmin: st.xmin,
     xmax: st.xmax,
-    discrete: false,
+    discrete: st.discrete,
     converged: extra.converged,
     boundary: extra.boundary,
     method: extra.method,
@@ -604,6 +615,11 @@ function fitLognormal(st: TailStats, positive: boolean): DistributionFit {
  */
 export function fitDistribution(name: DistributionName, values: ArrayLike<number>, options: FitDistributionOptions): DistributionFit {
   const st = tailStats(values, options);
+  if (st.discrete) {
+    const start = name === 'lognormal' || name === 'lognormal_positive' ? fitLognormal({ ...st, discrete: false }, false).params : undefined;
+    const o = fitDiscrete(name, discreteTail(st), name === 'power_law' ? options.alpha : undefined, start);
+    return result(name, o.params, st, { ...o, fixed: name === 'power_law' && options.alpha !== undefined ? { alpha: options.alpha } : null });
+  }
   switch (name) {
     case 'power_law':
       return fitPower(st, options.alpha);

@@ -342,5 +342,93 @@ export function chiSquareSf1(x: number): number {
   return erfc(Math.sqrt(x / 2));
 }
 
+/** ln(1 − e^{a}) for a ≤ 0, accurate for a near 0 and for very negative a (Mächler 2012). */
+export function log1mexp(a: number): number {
+  return a > -0.6931471805599453 ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
+}
+
+/**
+ * ln(erfc(a) − erfc(b)) for a < b (b may be +Infinity), without cancellation in either tail:
+ * the probability that a normal variate lies in an interval, on the log scale.
+ */
+export function lnErfcDiff(a: number, b: number): number {
+  if (b === Infinity) return lnErfc(a);
+  if (!(a < b)) return -Infinity;
+  if (a >= 0) return lnErfc(a) + log1mexp(lnErfc(b) - lnErfc(a));
+  if (b <= 0) return lnErfc(-b) + log1mexp(lnErfc(-a) - lnErfc(-b));
+  return Math.log(erf(b) - erf(a));
+}
+
+/** K(a) = 1/(√π·erfcx(a)) − a (the tail of Laplace's continued fraction), a ≥ 0, no cancellation. */
+function erfcTailK(a: number): number {
+  if (a < 1) return 1 / (SQRT_PI * erfcx(a)) - a;
+  const tiny = 1e-300;
+  let f = tiny;
+  let C = f;
+  let D = 0;
+  for (let j = 1; j < MAX_ITER; j++) {
+    const aj = j / 2;
+    D = a + aj * D;
+    if (D === 0) D = tiny;
+    C = a + aj / C;
+    if (C === 0) C = tiny;
+    D = 1 / D;
+    const del = C * D;
+    f *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return f;
+}
+
+/**
+ * ln[(erfc(a) − erfc(a + δ)) / erfc(a)] for δ > 0: the log-probability that a normal variate lies in
+ * a (possibly tiny) interval, relative to the whole tail above a. Accurate when δ is far below the
+ * spacing of doubles near a and when a is huge (no ±a² terms are formed for a ≥ 0).
+ */
+export function lnErfcDiffDeltaRel(a: number, delta: number): number {
+  checkFinite('lnErfcDiffDeltaRel', a);
+  if (!(delta > 0)) return -Infinity;
+  if (delta === Infinity) return 0;
+  if (a >= 0) {
+    // r = ln(erfc(a + δ)/erfc(a)) = −δ(2a + δ) + ln erfcx(a + δ) − ln erfcx(a)
+    let r: number;
+    if (delta < 1e-5) {
+      const K = erfcTailK(a);
+      r = -2 * delta * (a + K) * (1 + delta * K);
+    } else {
+      r = -delta * (2 * a + delta) + lnErfcx(a + delta) - lnErfcx(a);
+    }
+    return log1mexp(r);
+  }
+  return lnErfcDiffDelta(a, delta) - lnErfc(a); // erfc(a) ∈ (1, 2]: no large terms
+}
+
+/**
+ * ln(erfc(a) − erfc(a + δ)) for δ > 0, accurate even when δ is far below the spacing of doubles
+ * near a (e.g. a = 1e8, δ = 1e−9: the mass of a normal variate in a tiny interval far in its tail).
+ */
+export function lnErfcDiffDelta(a: number, delta: number): number {
+  checkFinite('lnErfcDiffDelta', a);
+  if (!(delta > 0)) return -Infinity;
+  if (delta === Infinity) return lnErfc(a);
+  const b = a + delta;
+  if (a >= 0) return lnErfc(a) + lnErfcDiffDeltaRel(a, delta);
+  if (b > 0) return Math.log(erf(b) - erf(a));
+  // mirror the negative side: erfc(a) − erfc(b) = erfc(−b) − erfc(−a), −b ≥ 0
+  return lnErfc(-b) + lnErfcDiffDeltaRel(-b, delta);
+}
+
+/**
+ * ln erfc(w0 + Δ) − ln erfc(w0) for Δ ≥ 0, without forming −w0² when w0 is large (for the ratio of
+ * two far-tail normal probabilities, as in a truncated lognormal with a huge σ).
+ */
+export function lnErfcRatio(w0: number, delta: number): number {
+  checkFinite('lnErfcRatio', w0);
+  if (delta === 0) return 0;
+  if (delta === Infinity) return -Infinity;
+  if (w0 >= 0) return -delta * (2 * w0 + delta) + lnErfcx(w0 + delta) - lnErfcx(w0);
+  return lnErfc(w0 + delta) - lnErfc(w0);
+}
+
 /** The Euler–Mascheroni constant γ. */
 export const EULER_MASCHERONI = EULER_GAMMA;
