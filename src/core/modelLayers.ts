@@ -81,7 +81,7 @@ const WEIGHT_SUFFIX = /^(weight|weights|kernel|filters|filter|w|depthwise_kernel
  * `/convolution/merged_input`), keeping at least one segment.
  */
 export function layerNameOf(tensorName: string): string {
-  const s = tensorName.replace(/:0$/, '');
+  const s = tensorName.replace(/:0$/, '').replace(/\/vars\/\d+$/, '');
   const parts = s.split(/(?=[./])/); // keep separators with the following segment
   while (parts.length > 1 && WEIGHT_SUFFIX.test(parts[parts.length - 1].slice(1))) parts.pop();
   const out = parts.join('');

@@ -6,6 +6,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { EsdlabError } from '../core/errors';
 import type { Model } from './model';
+import { openKeras } from './keras';
 import { openNpyModel, openNpz } from './npz';
 import { openOnnx } from './onnx';
 import { openPytorch, openPytorchIndex } from './pytorch';
@@ -36,6 +37,7 @@ registerModelFormat('ww-flatfiles', openWwFlatFiles);
 registerModelFormat('pytorch', (f) => openPytorch(f));
 registerModelFormat('pytorch-index', (f) => openPytorchIndex(f));
 registerModelFormat('onnx', openOnnx);
+registerModelFormat('keras', openKeras);
 
 async function magic(file: string): Promise<Uint8Array> {
   const h = await fsp.open(file, 'r');
