@@ -8,6 +8,7 @@
 import { promises as fsp } from 'fs';
 import { analyze, type AnalysisResult, type AnalyzeOptions } from '../../analysis/analyze';
 import { EsdlabError } from '../../core/errors';
+import { installDefaultSpectrumBackend } from '../../engine/install';
 import { DEFAULT_MODEL, defaultModelPath } from '../../io/defaultModel';
 import { renderReportHtml } from '../../report/renderReport';
 import type { CliIO, Command } from '../command';
@@ -125,6 +126,7 @@ export const analyzeCommand: Command = {
   summary: 'analyze every layer of a model (safetensors, PyTorch, ONNX, Keras, TF.js, TFLite, .npz, WeightWatcher flat files); no PATH = the embedded default model',
   async run(argv: string[], io: CliIO): Promise<number> {
     const a = parseModelArgs(argv, 'analyze');
+    installDefaultSpectrumBackend(); // the WebAssembly engine unless ESDLAB_SPECTRUM_BACKEND=ts
     const target = a.path ?? defaultModelPath();
     if (a.path === null) io.err(`esdlab analyze: no PATH given, analyzing the default model: ${DEFAULT_MODEL.description} [${DEFAULT_MODEL.licence}]\n`);
     const opts = analyzeOptionsOf(a);
