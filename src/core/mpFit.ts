@@ -57,6 +57,8 @@ export interface MpRobustFit {
   sigma2Trace: number;
   /** Bulk-mass ratio β = σ²_b / σ²_tr (≈ 1 random-like, ≪ 1 heavy-tailed). */
   beta: number | null;
+  /** β_bulk = σ²_b / mean of the bulk eigenvalues (λ ≤ τ): β without the spikes' energy. */
+  betaBulk: number | null;
   /** MP edges λ^± with σ_b. */
   lambdaMinus: number | null;
   lambdaPlus: number | null;
@@ -130,7 +132,7 @@ export function fitMpRobust(spec: MpSpectrumInput, options: MpRobustOptions = {}
   for (let i = 0; i < n; i++) sum += lam[i];
   const out: MpRobustFit = {
     method: 'robust-median', status: 'failed', n, N, M, Q, sigma: null, sigma2: null, mpMedianUnit: mQ,
-    sigma2Trace: n ? sum / n : 0, beta: null, lambdaMinus: null, lambdaPlus: null, sTW: null, twMargin: c, tau: null,
+    sigma2Trace: n ? sum / n : 0, beta: null, betaBulk: null, lambdaMinus: null, lambdaPlus: null, sTW: null, twMargin: c, tau: null,
     numSpikes: 0, spikeFraction: 0, numSpikesWW: 0, lambdaMax: n ? lam[n - 1] : 0, mpSoftrank: null, nBulk: 0,
     ksBulk: null, ksCritical: null, bulkMaxEigenvalue: null, gap: null,
   };
@@ -161,9 +163,11 @@ export function fitMpRobust(spec: MpSpectrumInput, options: MpRobustOptions = {}
     ks = d;
   }
   const bulkMax = nBulk > 0 ? lam[nBulk - 1] : null;
+  let bulkSum = 0;
+  for (let i = 0; i < nBulk; i++) bulkSum += lam[i];
   return {
     ...out,
-    status: 'success', sigma, sigma2, beta: sigma2 / mean, lambdaMinus, lambdaPlus, sTW: th.sTW, tau: th.tau,
+    status: 'success', sigma, sigma2, beta: sigma2 / mean, betaBulk: bulkSum > 0 ? sigma2 / (bulkSum / nBulk) : null, lambdaMinus, lambdaPlus, sTW: th.sTW, tau: th.tau,
     numSpikes, spikeFraction: numSpikes / n, numSpikesWW, mpSoftrank: lambdaPlus / lam[n - 1], nBulk, ksBulk: ks,
     ksCritical: nBulk > 0 ? 1.36 / Math.sqrt(nBulk) : null, bulkMaxEigenvalue: bulkMax,
     gap: numSpikes > 0 && bulkMax !== null ? (lam[nBulk] - bulkMax) / lambdaPlus : null,
