@@ -19,10 +19,11 @@ import type { TensorInput } from './matrix';
 import { layerMetrics, type LayerMetrics, type MetricsOptions } from './metrics';
 import { fitPowerLaw, type PowerLawCandidates, type PowerLawFit } from './powerlaw';
 import { applyPreset, type PresetName } from './presets';
+import { phaseColumns, type PhaseColumns, type PhaseColumnsOptions } from './phaseColumns';
 import type { SpectrumBackend } from './spectrumBackend';
 
 /** Options of {@link analyzeLayer}. Explicit values override the preset's. */
-export interface AnalyzeLayerOptions extends MetricsOptions {
+export interface AnalyzeLayerOptions extends MetricsOptions, Omit<PhaseColumnsOptions, 'preset'> {
   /** `'ww'`: all WeightWatcher conventions (normalize none, WW conv2d scaling, WW candidates, 1e-5 floor). */
   preset?: PresetName | null;
   /** Eigenvalue normalization (default 'N'; 'none' with the ww preset). */
@@ -75,7 +76,7 @@ export interface AnalyzeLayerResolvedOptions {
 }
 
 /** One analysis row (WeightWatcher column names; numbers that could not be computed are null). */
-export interface LayerRow extends LayerMetrics {
+export interface LayerRow extends LayerMetrics, PhaseColumns {
   /** Layer/tensor name (null when none was given). */
   name: string | null;
   /** Resolved layer kind. */
@@ -114,8 +115,6 @@ export interface LayerRow extends LayerMetrics {
   slice_id?: number;
   /** Kernel position of the slice, only in {@link analyzeLayerSlices} rows. */
   slice_position?: number[];
-  /** Phase of training (added by the phase classifier; absent here). */
-  phase?: unknown;
   /** Conv layout (null for 2-D layers). */
   layout: ConvLayout | null;
   /** Factor applied to λ by the conv2d scaling (1 when none). */
@@ -197,6 +196,8 @@ export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {
     backend: spec.backend,
     options: opts,
   };
+  // Phase of training (default on) and the MP columns (with `mpFit`): see phaseColumns.ts.
+  Object.assign(row, phaseColumns(spec, { phase: options.phase, mpFit: options.mpFit, preset: options.preset ?? null }));
   if (options.keepEigenvalues) row.eigenvalues = Array.from(ev);
   return row;
 }

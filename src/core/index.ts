@@ -30,3 +30,6 @@ export * from './marchenkoPastur';
 export * from './tracyWidom';
 export * from './mpFit';
 export * from './randomize';
+export * from './phaseZoo';
+export * from './phases';
+export * from './phaseColumns';
