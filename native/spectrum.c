@@ -56,7 +56,11 @@ typedef struct {
   uint32_t op_c;    /* symv order / syr2k order */
   uint32_t op_v;    /* symv vector */
   uint32_t ql_iters;/* out: total QL iterations */
+  uint32_t us_gram, us_tri, us_ql; /* out: stage times, microseconds (host clock) */
 } Job;
+
+/* host clock in milliseconds (performance.now) */
+__attribute__((import_module("env"), import_name("now"))) extern double host_now(void);
 
 #define OP_GRAM 1
 #define OP_SYMV 2
@@ -581,7 +585,10 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
   j->scale_exp = 0;
   j->ql_iters = 0;
   __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
+  const double t0 = host_now();
   if (j->K > 0) parallel(j, OP_GRAM, j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
+  const double t1 = host_now();
+  j->us_gram = (uint32_t)((t1 - t0) * 1000.0);
   /* scale by a power of two so the largest diagonal entry is in [0.5, 1): exact, and keeps every
    * later square (Householder norms, QL rotations) far from overflow and underflow */
   double mx = 0.0;
@@ -613,7 +620,10 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
     for (; k <= i; k++) row[k] *= sc;
   }
   tridiagonalize(j);
+  const double t2 = host_now();
   const int32_t st = tql(P(double, j->d), P(double, j->e), M, &j->ql_iters);
+  j->us_tri = (uint32_t)((t2 - t1) * 1000.0);
+  j->us_ql = (uint32_t)((host_now() - t2) * 1000.0);
   j->status = st;
   return st;
 }

@@ -28,7 +28,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Instance: new (m: WasmModule, imports: { env: { memory: WasmMemory } }) => WasmInstance;
+  Instance: new (m: WasmModule, imports: { env: { memory: WasmMemory; now: () => number } }) => WasmInstance;
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -70,6 +70,8 @@ export interface WasmSpectrumInfo {
   startedThreads: number;
   /** Current size of the shared WebAssembly memory, bytes. */
   memoryBytes: number;
+  /** Stage times of the last matrix, seconds (Gram, tridiagonalization, QL) and its QL iterations. */
+  last: { gram: number; tridiagonal: number; ql: number; qlIterations: number } | null;
   /** Counters since creation: main-thread sleeps and time-outs, worker sleeps, work chunks run by workers. */
   sync: { mainWaits: number; mainTimeouts: number; workerSleeps: number; workerChunks: number };
 }
@@ -82,9 +84,21 @@ export interface WasmSpectrumBackend extends SpectrumBackend {
   dispose(): void;
 }
 
-/** Directory holding the .wasm files (works from `src/engine` under ts-jest and from `dist/engine`). */
+let assetDir: string | null = null;
+/**
+ * Path of a shipped .wasm file: `$ESDLAB_ASSETS_DIR`, else the package's `assets/` found from this
+ * file (`src/engine` under ts-jest, `dist/engine` when installed) or, for bundled scripts, from the
+ * working directory and its parents.
+ */
 function assetPath(file: string): string {
-  return path.join(__dirname, '..', '..', 'assets', file);
+  if (assetDir === null) {
+    const candidates: string[] = [];
+    if (process.env.ESDLAB_ASSETS_DIR) candidates.push(process.env.ESDLAB_ASSETS_DIR);
+    candidates.push(path.join(__dirname, '..', '..', 'assets'), path.join(__dirname, '..', 'assets'), path.join(__dirname, 'assets'));
+    for (let d = process.cwd(), k = 0; k < 6; k++, d = path.dirname(d)) candidates.push(path.join(d, 'assets'), path.join(d, 'node_modules', 'esdlab', 'assets'));
+    assetDir = candidates.find((d) => fs.existsSync(path.join(d, 'esdlab-spectrum-simd.wasm'))) ?? candidates[0];
+  }
+  return path.join(assetDir, file);
 }
 
 let relaxedFlagTried = false;
@@ -119,7 +133,7 @@ export function wasmSpectrumSupported(): boolean {
 const F = {
   w: 0, dtype: 1, orient: 2, K: 3, M: 4, Mp: 5, g: 6, kc: 7, nthreads: 8, ctrl: 9,
   pack: 10, y: 18, d: 26, e: 27, wp: 28, pa: 29, pb: 30, nb: 31, tau: 32,
-  scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37,
+  scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37, usGram: 38, usTri: 39, usQl: 40,
 } as const;
 const JOB_BYTES = 256;
 const CTRL_BYTES = 64;
@@ -131,7 +145,7 @@ const MAX_PAGES = 65536;
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, job, t } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory } });
+const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
 const ctrl = new Int32Array(memory.buffer, job + ${JOB_BYTES} + ${CTRL_BYTES} * (t + 1), ${CTRL_BYTES / 4});
 Atomics.store(ctrl, 6, 1);
 Atomics.notify(ctrl, 6);
@@ -197,7 +211,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   } catch (e) {
     throw new EsdlabError('UNSUPPORTED_FORMAT', `this runtime cannot run the WebAssembly spectrum engine: ${(e as Error).message}`);
   }
-  const inst = new WebAssembly.Instance(module, { env: { memory } });
+  const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
   const ex = inst.exports as unknown as {
     spectrum_run(job: number): number;
     eig_run(job: number): number;
@@ -209,6 +223,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   const workers: Worker[] = [];
   let startedThreads = 1; // threads available (main + started workers)
   let disposed = false;
+  let ran = false;
   const name = fma ? 'wasm-simd-fma' : 'wasm-simd';
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
@@ -290,6 +305,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
     const st = ex.spectrum_run(job);
+    ran = true;
     if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');
     if (st === 1) throw new EsdlabError('NOT_CONVERGED', `QL iteration did not converge for a ${rows}×${cols} matrix`);
     const scaleExp = new Int32Array(memory.buffer, job, JOB_BYTES / 4)[F.scaleExp];
@@ -308,7 +324,9 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     info: (): WasmSpectrumInfo => {
       const c = new Int32Array(memory.buffer, job + JOB_BYTES, 16);
       const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };
-      return { name, threads, startedThreads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, sync };
+      const j = u32();
+      const last = ran ? { gram: j[F.usGram] / 1e6, tridiagonal: j[F.usTri] / 1e6, ql: j[F.usQl] / 1e6, qlIterations: j[F.qlIters] } : null;
+      return { name, threads, startedThreads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
     },
     dispose: (): void => {
       if (disposed) return;
