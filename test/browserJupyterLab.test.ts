@@ -24,6 +24,11 @@ const CELL1 = [
   "const w = new EsdExplorerWidget({ eigenvalues: ev, N: 2000, M: 1000, name: 'fc1 <b>not bold</b>' }, { compare: false });",
   'await w.show({ svg: false });',
 ].join('\n');
+const CELL3 = [
+  "import { DashboardWidget } from 'esdlab';",
+  "const d = new DashboardWidget({ layers: [{ name: 'fc1', alpha: w.fit!.alpha, phase: 'heavy-tailed' }, { name: 'fc2 <i>x</i>', alpha: 4.2, phase: 'bulk+spikes' }], esds: [ev, ev.slice(0, 500)], summary: { alpha: 3.3 } });",
+  'd.show();',
+].join('\n');
 const CELL2 = "console.log('STATE ' + JSON.stringify({ xmin: w.xmin, xmax: w.xmax, alpha: w.fit ? w.fit.alpha : null, nTail: w.fit ? w.fit.nTail : null, source: w.get('fit_source') }));";
 
 function notebook(): object {
@@ -31,7 +36,7 @@ function notebook(): object {
   return {
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript (esdlab test)', language: 'typescript' }, language_info: { name: 'typescript' } },
-    cells: [cell(CELL1), cell(CELL2)],
+    cells: [cell(CELL1), cell(CELL2), cell(CELL3)],
   };
 }
 
@@ -165,6 +170,18 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       expect(st.alpha).toBeCloseTo(ref.alpha, 12);
       expect(st.nTail).toBe(ref.nTail);
       expect(st.source).toBe('kernel');
+
+      // dashboard: clicking layer 1's bar makes the kernel answer with that layer's explorer
+      await page.locator('.jp-Notebook .jp-Cell').nth(2).click();
+      await page.keyboard.press('Shift+Enter');
+      const dash = page.locator('.jp-Notebook .jp-Cell').nth(2).locator('.esdlab-dashboard');
+      await dash.waitFor({ timeout: 60000 });
+      const bars = dash.locator('g.mark-rect path');
+      await bars.nth(1).click();
+      const detail = page.locator('.jp-Notebook .jp-Cell').nth(2).locator('.esdlab-explorer .esdlab-name');
+      await detail.waitFor({ timeout: 30000 });
+      await expect(detail.textContent()).resolves.toBe('fc2 <i>x</i>');
+      await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-dashboard.png') });
       expect(pageErrors).toEqual([]);
     } catch (e) {
       await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-failure.png') }).catch(() => undefined);

@@ -36,10 +36,13 @@ export class ComparisonWidget extends WidgetModel<ComparisonState> {
   }
 
   /** Displays the chart (live widget, vega-lite v5, text). */
-  show(): DisplayResult {
+  show(): void {
     const s = this.getState();
     const l = this.line();
     const text = `esdlab comparison: ${s.models.length} models, ${s.metric} vs ${s.accuracy_label}${l ? `; slope ${l.slope.toPrecision(4)}, r² ${l.r2 === null ? 'n/a' : l.r2.toFixed(3)}` : ''}`;
-    return display({ widget: this as unknown as WidgetModel<object>, vegaLite: comparisonSpec(s.models, { metric: s.metric, title: s.title ?? undefined, accuracyLabel: s.accuracy_label }) as JsonObject, text });
+    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite: comparisonSpec(s.models, { metric: s.metric, title: s.title ?? undefined, accuracyLabel: s.accuracy_label }) as JsonObject, text });
   }
+  /** What the last show() did (route, MIME types), or null before it. */
+  lastDisplay: DisplayResult | null = null;
+
 }

@@ -58,10 +58,13 @@ export class DashboardWidget extends WidgetModel<DashboardState> {
   }
 
   /** Displays the dashboard (live widget, vega-lite v5, text). */
-  show(): DisplayResult {
+  show(): void {
     const s = this.getState();
-    return display({ widget: this as unknown as WidgetModel<object>, vegaLite: dashboardSpec(s.layers, { metric: s.metric, summary: s.summary, title: s.title }) as JsonObject, text: this.text() });
+    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite: dashboardSpec(s.layers, { metric: s.metric, summary: s.summary, title: s.title }) as JsonObject, text: this.text() });
   }
+  /** What the last show() did (route, MIME types), or null before it. */
+  lastDisplay: DisplayResult | null = null;
+
 
   /** The explorer data of layer `i` (null without eigenvalues). */
   layerData(i: number): EsdViewData | null {

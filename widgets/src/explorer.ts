@@ -199,7 +199,14 @@ export async function mountExplorer(host: HTMLElement, data: EsdViewData, option
   sMin.input.addEventListener('input', hMin);
   sMax.input.addEventListener('input', hMax);
   ccdf.addEventListener('change', hCcdf);
-  renderStats(current);
+  if (current) renderStats(current);
+  else {
+    // no fit given: start from the core's fit at the initial window (not synced: nothing moved yet)
+    const r = coreRefit(sorted, xmin, xmax);
+    current = r.fit;
+    renderStats(r.fit, r.reason);
+    await push(r.fit);
+  }
 
   return {
     async setBounds(a: number, b: number | null): Promise<BoundsChange> {
