@@ -8,7 +8,7 @@ import { analyzeLayer } from '../core/analyzeLayer';
 import { analyzeModel, describeModel, type AnalyzeModelOptions, type LayerAnalyzer, type ModelAnalysis, type ModelDescription } from '../core/analyzeModel';
 import type { LayerFilterOptions } from '../core/layerFilter';
 import { modelSummary, type ModelSummary } from '../core/metrics';
-import { asLayerSource, modelFromTensors, type Model } from '../io/model';
+import { asLayerSource, modelFromTensors, type LayersOfOptions, type Model } from '../io/model';
 import { openModelOrUrl, type OpenOptions } from './openAny';
 
 /** What {@link analyze} and {@link describe} accept as a model. */
@@ -29,7 +29,7 @@ async function withModel<T>(input: ModelInput, open: OpenOptions, fn: (m: Model)
 }
 
 /** Options of {@link analyze}: layer filters, per-layer options, progress, base model, download options. */
-export interface AnalyzeOptions extends Omit<AnalyzeModelOptions, 'base' | 'layerOptions'>, OpenOptions {
+export interface AnalyzeOptions extends Omit<AnalyzeModelOptions, 'base' | 'layerOptions'>, OpenOptions, LayersOfOptions {
   /**
    * Options for every layer's `analyzeLayer` call (e.g. `{normalize: 'none'}`, `{preset: 'ww'}`,
    * fit options). Recorded in the result and in every row.
@@ -51,7 +51,7 @@ export interface AnalysisResult extends ModelAnalysis {
 export async function analyze(input: ModelInput, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const { base, ...rest } = options;
   const run = async (m: Model, b: Model | null): Promise<AnalysisResult> => {
-    const res = await analyzeModel(asLayerSource(m), analyzeLayer as unknown as LayerAnalyzer, { ...rest, ...(b ? { base: asLayerSource(b) } : {}) });
+    const res = await analyzeModel(asLayerSource(m, options), analyzeLayer as unknown as LayerAnalyzer, { ...rest, ...(b ? { base: asLayerSource(b, options) } : {}) });
     const ok = res.layers.filter((r) => r.status === 'success');
     return { ...res, summary: modelSummary(ok as Parameters<typeof modelSummary>[0]) };
   };
@@ -59,6 +59,6 @@ export async function analyze(input: ModelInput, options: AnalyzeOptions = {}): 
 }
 
 /** Lists a model's layers (names, types, shapes, N, M, rf, num_evals) as {@link analyze} would select them, without computing spectra. */
-export async function describe(input: ModelInput, options: LayerFilterOptions & OpenOptions = {}): Promise<ModelDescription> {
-  return withModel(input, options, async (m) => describeModel(asLayerSource(m), options));
+export async function describe(input: ModelInput, options: LayerFilterOptions & OpenOptions & LayersOfOptions = {}): Promise<ModelDescription> {
+  return withModel(input, options, async (m) => describeModel(asLayerSource(m, options), options));
 }

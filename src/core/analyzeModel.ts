@@ -37,6 +37,8 @@ export interface LayerIdentity {
   dequantized: string | null;
   /** True when the row analyzes W − W_base. */
   delta: boolean;
+  /** LoRA rank r when the row analyzes a product B·A (absent otherwise). */
+  lora_rank?: number;
 }
 
 /** One result row: identity + whatever the layer analyzer returns (WeightWatcher column names). */
@@ -115,6 +117,7 @@ function identity(l: LayerInfo, delta: boolean): LayerIdentity {
   return {
     layer_id: l.layer_id, name: l.name, longname: l.longname, layer_type: l.layer_type, attention: l.attention,
     shape: l.shape.slice(), dtype: l.dtype, dequantized: l.dequantized, delta,
+    ...(l.lora ? { lora_rank: l.lora.rank } : {}),
   };
 }
 

@@ -33,3 +33,4 @@ export * from './randomize';
 export * from './phaseZoo';
 export * from './phases';
 export * from './phaseColumns';
+export * from './lora';

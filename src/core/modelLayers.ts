@@ -62,6 +62,8 @@ export interface LayerInfo {
   dtype: string;
   /** Dequantization applied on read (null when the values were only cast). */
   dequantized: string | null;
+  /** For a LoRA product layer (B·A): the two tensors and the rank (see `pairLoraLayers`). */
+  lora?: { A: string; B: string; rank: number };
 }
 
 /** Options of {@link extractLayers}. */

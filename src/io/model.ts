@@ -7,6 +7,7 @@ import { EsdlabError } from '../core/errors';
 import { toTensor, type DenseTensor, type TensorInput } from '../core/matrix';
 import type { ConvLayout } from '../core/layerMatrices';
 import type { LayerSource } from '../core/analyzeModel';
+import { loraProduct, pairLoraLayers } from '../core/lora';
 import { extractLayers, type LayerInfo, type TensorEntry } from '../core/modelLayers';
 
 /** A model opened by a loader. */
@@ -25,18 +26,28 @@ export interface Model {
   close(): Promise<void>;
 }
 
+/** Options of {@link layersOf} and {@link asLayerSource}. */
+export interface LayersOfOptions {
+  /** LoRA adapters: `product` (default) analyzes each B·A pair as one layer `X.lora_BA`; `separate` lists A and B as they are. */
+  lora?: 'product' | 'separate';
+}
+
 /** The layers of a model (see {@link extractLayers}), numbered from 0 in file order. */
-export function layersOf(model: Model): LayerInfo[] {
-  return extractLayers(model.tensors, { convLayout: model.convLayout });
+export function layersOf(model: Model, options: LayersOfOptions = {}): LayerInfo[] {
+  const layers = extractLayers(model.tensors, { convLayout: model.convLayout });
+  return (options.lora ?? 'product') === 'product' ? pairLoraLayers(layers) : layers;
 }
 
 /** The model as a {@link LayerSource} for `analyzeModel` / `describeModel` (layers read lazily). */
-export function asLayerSource(model: Model): LayerSource {
+export function asLayerSource(model: Model, options: LayersOfOptions = {}): LayerSource {
   return {
     source: model.source,
     format: model.format,
-    layers: layersOf(model),
-    read: (layer: LayerInfo) => model.readTensor(layer.longname),
+    layers: layersOf(model, options),
+    read: async (layer: LayerInfo) => {
+      if (!layer.lora) return model.readTensor(layer.longname);
+      return loraProduct(await model.readTensor(layer.lora.B), await model.readTensor(layer.lora.A), layer.name);
+    },
   };
 }
 
