@@ -2,14 +2,16 @@
  * Likelihood-ratio tests against powerlaw 1.5 (test/reference/alternatives/powerlaw.json).
  *
  * 1. The formulas: on powerlaw's own fitted parameters, our R, normalized R and p equal powerlaw's
- *    `distribution_compare` (1e-9), for every pair the script recorded, except pairs with a lognormal
- *    whose float64 normalizer underflowed in powerlaw (see alternatives.test.ts) and the [xmin, xmax]
- *    case (powerlaw ignores xmax in its continuous densities).
+ *    `distribution_compare` (R to 1e-9; normalized R and p to 1e-7, the level of powerlaw's own
+ *    per-point rounding on the discrete words data), for every pair the script recorded, except pairs
+ *    with a lognormal whose float64 normalizer underflowed in powerlaw or a discrete stretched
+ *    exponential (see alternatives.test.ts), and the [xmin, xmax] case (powerlaw ignores xmax in its
+ *    continuous densities).
  * 2. The nested rule without powerlaw's precedence bug.
  * 3. End to end with our own fits: where our alternative's parameters agree with powerlaw's, R and p
  *    agree; where they do not, our alternative fits better, so the power law's advantage R is lower.
  * 4. powerlaw's own test suite asserts (testing/test_powerlaw.py, rtol 0.1, atol 0.01) hold for our
- *    compareAll on blackouts, cities, fires and flares. Its lognormal values for quakes and surnames
+ *    compareAll on blackouts, cities, fires, flares, terrorism and words (exponential; see below). Its lognormal values for quakes and surnames
  *    do not: there powerlaw's lognormal stopped short (surnames) or is a float64 underflow artifact
  *    (quakes, exact value in the reference file); our lognormal reaches its supremum, the power-law
  *    limit σ → ∞, so R = 0 and p = 1: the data cannot tell a lognormal from the power law.
@@ -52,9 +54,12 @@ const load = (c: RefCase): number[] => {
   return c.factor === 1 ? v : v.map((x) => x * c.factor);
 };
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
-const cases = ref.cases.filter((c) => !c.discrete && c.xmax === null);
+const cases = ref.cases.filter((c) => c.xmax === null);
 const underflow = (c: RefCase, name: string): boolean =>
   name.startsWith('lognormal') && (Math.log(c.xmin) - c.distributions[name].params.mu) / (Math.SQRT2 * c.distributions[name].params.sigma) > 26;
+// powerlaw's discrete stretched exponential loses ~1e-8 relative in its CDF differences (see alternatives.test.ts)
+const imprecise = (c: RefCase, name: string): boolean => underflow(c, name) || (c.discrete && name === 'stretched_exponential');
+const rangeOf = (c: RefCase) => ({ xmin: c.xmin, xmax: c.xmax, discrete: c.discrete });
 
 describe('formulas on powerlaw\'s own parameters', () => {
   for (const c of cases) {
@@ -63,21 +68,21 @@ describe('formulas on powerlaw\'s own parameters', () => {
       let checked = 0;
       for (const [pair, r] of Object.entries(c.comparisons)) {
         const [a, b] = pair.split('|') as [DistributionName, DistributionName];
-        if (underflow(c, a) || underflow(c, b)) continue;
-        const la = logLikelihoods({ name: a, params: c.distributions[a].params, xmin: c.xmin }, tail);
-        const lb = logLikelihoods({ name: b, params: c.distributions[b].params, xmin: c.xmin }, tail);
+        if (imprecise(c, a) || imprecise(c, b)) continue;
+        const la = logLikelihoods({ name: a, params: c.distributions[a].params, ...rangeOf(c) }, tail);
+        const lb = logLikelihoods({ name: b, params: c.distributions[b].params, ...rangeOf(c) }, tail);
         const scale = la.reduce((s, v) => s + Math.abs(v), 0);
         const t = loglikelihoodRatio(la, lb, {}, [a, b]);
         const tn = loglikelihoodRatio(la, lb, { normalizedRatio: true }, [a, b]);
         expect(Math.abs(t.rawR - r.R)).toBeLessThan(1e-9 * Math.max(Math.abs(r.R), 1e-3 * scale));
         expect(t.R).toBe(t.rawR);
         expect(tn.R).toBe(tn.normalizedR);
-        expect(Math.abs((tn.R as number) - r.normalizedR)).toBeLessThan(1e-8 * Math.max(1, Math.abs(r.normalizedR)));
-        expect(Math.abs(t.p - r.p)).toBeLessThan(1e-9 * r.p + 2e-16);
+        expect(Math.abs((tn.R as number) - r.normalizedR)).toBeLessThan(1e-7 * Math.max(1, Math.abs(r.normalizedR)));
+        expect(Math.abs(t.p - r.p)).toBeLessThan(1e-7 * r.p + 2e-16);
         expect(t.nested).toBe(isNestedPair(a, b));
         checked++;
       }
-      expect(checked).toBeGreaterThanOrEqual(5);
+      expect(checked).toBeGreaterThanOrEqual(4);
     });
   }
 });
@@ -107,7 +112,7 @@ describe('end to end with our fits', () => {
   for (const c of cases) {
     test(c.name, () => {
       const data = load(c);
-      const det = compareAllDetailed(data, { alpha: c.alpha, xmin: c.xmin }, ['exponential', 'stretched_exponential', 'lognormal', 'lognormal_positive', 'truncated_power_law']);
+      const det = compareAllDetailed(data, { alpha: c.alpha, ...rangeOf(c) }, ['exponential', 'stretched_exponential', 'lognormal', 'lognormal_positive', 'truncated_power_law']);
       for (const [name, t] of Object.entries(det.tests)) {
         const r = c.comparisons[`power_law|${name}`];
         const theirs = c.distributions[name];
@@ -129,7 +134,11 @@ describe('end to end with our fits', () => {
 });
 
 describe('powerlaw\'s own test-suite values (rtol 0.1, atol 0.01)', () => {
-  const table: Record<string, { lognormal: [number, number]; exponential: [number, number] }> = {
+  const table: Record<string, { lognormal?: [number, number]; exponential: [number, number] }> = {
+    'csn:terrorism': { lognormal: [-0.278, 0.78], exponential: [2.457, 0.01] },
+    // words (discrete): powerlaw's lognormal (0.395, 0.69) is a Nelder–Mead stop; ours is higher in
+    // likelihood (asserted in alternatives.test.ts) and gives R ≈ 0.06, p ≈ 0.96
+    'csn:words': { exponential: [9.09, 0.0] },
     'csn:blackouts': { lognormal: [-0.412, 0.68], exponential: [1.43, 0.15] },
     'csn:cities': { lognormal: [-0.09, 0.93], exponential: [3.65, 0.0] },
     'csn:fires': { lognormal: [-1.78, 0.08], exponential: [4.0, 0.0] },
@@ -139,11 +148,13 @@ describe('powerlaw\'s own test-suite values (rtol 0.1, atol 0.01)', () => {
   for (const [name, want] of Object.entries(table)) {
     test(name, () => {
       const c = cases.find((k) => k.name === name)!;
-      const got = compareAll(load(c), { alpha: c.alpha, xmin: c.xmin });
+      const got = compareAll(load(c), { alpha: c.alpha, ...rangeOf(c) });
       expect(Object.keys(got).sort()).toEqual(['exponential', 'lognormal', 'stretched_exponential', 'truncated_power_law']);
       for (const d of ['lognormal', 'exponential'] as const) {
-        expect(close(got[d].R as number, want[d][0])).toBe(true);
-        expect(close(got[d].p, want[d][1])).toBe(true);
+        const w = want[d];
+        if (!w) continue;
+        expect(close(got[d].R as number, w[0])).toBe(true);
+        expect(close(got[d].p, w[1])).toBe(true);
       }
       expect(JSON.parse(JSON.stringify(got))).toEqual(got);
     });
