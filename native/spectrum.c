@@ -108,6 +108,56 @@ static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint3
     /* W is M×K: X[k][i] = W[i][k0+k]; read four rows side by side */
     for (uint32_t p = 0; p < P4; p++) {
       double *dst = pk + (uint64_t)p * 4 * kc;
+      if (4 * p + 4 <= M) {
+        /* full panel: 4×4 (float32) or 4×2 (float64) register transposes */
+        uint32_t k = 0;
+        if (j->dtype == 1) {
+          const float *s0 = P(const float, j->w) + (uint64_t)(4 * p) * K + k0;
+          const float *s1 = s0 + K, *s2 = s1 + K, *s3 = s2 + K;
+          for (; k + 4 <= kc; k += 4) {
+            const v128_t r0 = wasm_v128_load(s0 + k), r1 = wasm_v128_load(s1 + k);
+            const v128_t r2 = wasm_v128_load(s2 + k), r3 = wasm_v128_load(s3 + k);
+            const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5); /* a0 b0 a1 b1 */
+            const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5); /* c0 d0 c1 d1 */
+            const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7); /* a2 b2 a3 b3 */
+            const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); /* c2 d2 c3 d3 */
+            double *o = dst + 4 * k;
+            wasm_v128_store(o + 0, wasm_f64x2_promote_low_f32x4(t0));
+            wasm_v128_store(o + 2, wasm_f64x2_promote_low_f32x4(t1));
+            wasm_v128_store(o + 4, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(t0, t0, 2, 3, 0, 1)));
+            wasm_v128_store(o + 6, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(t1, t1, 2, 3, 0, 1)));
+            wasm_v128_store(o + 8, wasm_f64x2_promote_low_f32x4(t2));
+            wasm_v128_store(o + 10, wasm_f64x2_promote_low_f32x4(t3));
+            wasm_v128_store(o + 12, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(t2, t2, 2, 3, 0, 1)));
+            wasm_v128_store(o + 14, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(t3, t3, 2, 3, 0, 1)));
+          }
+          for (; k < kc; k++) {
+            dst[4 * k + 0] = (double)s0[k];
+            dst[4 * k + 1] = (double)s1[k];
+            dst[4 * k + 2] = (double)s2[k];
+            dst[4 * k + 3] = (double)s3[k];
+          }
+        } else {
+          const double *s0 = P(const double, j->w) + (uint64_t)(4 * p) * K + k0;
+          const double *s1 = s0 + K, *s2 = s1 + K, *s3 = s2 + K;
+          for (; k + 2 <= kc; k += 2) {
+            const v128_t r0 = wasm_v128_load(s0 + k), r1 = wasm_v128_load(s1 + k);
+            const v128_t r2 = wasm_v128_load(s2 + k), r3 = wasm_v128_load(s3 + k);
+            double *o = dst + 4 * k;
+            wasm_v128_store(o + 0, wasm_i64x2_shuffle(r0, r1, 0, 2));
+            wasm_v128_store(o + 2, wasm_i64x2_shuffle(r2, r3, 0, 2));
+            wasm_v128_store(o + 4, wasm_i64x2_shuffle(r0, r1, 1, 3));
+            wasm_v128_store(o + 6, wasm_i64x2_shuffle(r2, r3, 1, 3));
+          }
+          for (; k < kc; k++) {
+            dst[4 * k + 0] = s0[k];
+            dst[4 * k + 1] = s1[k];
+            dst[4 * k + 2] = s2[k];
+            dst[4 * k + 3] = s3[k];
+          }
+        }
+        continue;
+      }
       for (uint32_t a = 0; a < 4; a++) {
         const uint32_t i = 4 * p + a;
         if (i >= M) {
