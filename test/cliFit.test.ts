@@ -93,6 +93,15 @@ describe('esdlab fit', () => {
     expect(txt.out).toMatch(/lognormal\s+-0\.80/);
   });
 
+  it('--compare works for discrete fits too (words: the exponential is rejected, as in powerlaw\'s tests)', async () => {
+    const r = await run([path.join(__dirname, 'reference', 'data', 'words.txt'), '--discrete', '--discrete-method', 'powerlaw-1.5', '--compare', '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(o.xmin).toBe(7);
+    expect(Math.abs(o.comparisons.exponential.R - 9.09)).toBeLessThan(0.01 + 0.1 * 9.09); // powerlaw's test table: (9.09, 0.0)
+    expect(o.comparisons.exponential.p).toBeLessThan(0.01);
+  });
+
   it('--help prints the usage and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);

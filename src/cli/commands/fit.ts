@@ -127,7 +127,6 @@ export const fitCommand: Command = {
     }
     let comparisons: Record<string, ComparisonRow> | undefined;
     if (args.compare) {
-      if (fit.discrete) throw new EsdlabError('INVALID_ARGUMENT', '--compare supports continuous fits only (the alternatives are continuous)');
       const raw = compareAll(powerLawTail(list.values, fit), fit);
       comparisons = {};
       for (const [k, v] of Object.entries(raw)) comparisons[k] = { R: v.R, p: v.p };
