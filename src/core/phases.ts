@@ -60,7 +60,7 @@ export const PHASE_THRESHOLDS = {
   /** Heavy-tailed: β below this (or λ_max ≫ λ⁺, or bulk not MP). */
   heavyBeta: { value: 0.8, source: '[P] §9 rule 5' },
   /** Heavy-tailed: R_mp = λ⁺/λ_max below this ("λ_max ≫ λ⁺"). */
-  heavySoftrank: { value: 0.5, source: '[Z] replaces §9\'s "spike fraction > 5%": MiniAlexNet Bulk-decay has 9–13% outliers at R_mp 0.44 [S], while Heavy-Tailed means "no good λ⁺; λ_max ≫ λ⁺" (paper table)' },
+  heavySoftrank: { value: 0.4, source: '[Z] replaces §9\'s "spike fraction > 5%": MiniAlexNet Bulk-decay has 9–13% outliers at R_mp ≈ 0.44 (bs 8) [S], pretrained Heavy-Tailed FC layers R_mp 0.01–0.22 [S]; Heavy-Tailed means "no good λ⁺; λ_max ≫ λ⁺" (paper table). 0.5 mislabelled zoo Bulk-decay at λ_max ≈ 2λ⁺' },
   /** PL fit acceptable: tail of at least this many points (the fit's xmin is restricted to leave this many). */
   plMinTail: { value: 10, source: '[Z] §9 had 20: too many for M = 64–128; the xmin scan is restricted so the tail always has ≥ 10 points' },
   /** PL fit acceptable: α ≤ this. */
