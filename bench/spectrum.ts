@@ -6,7 +6,9 @@
  * Run (from the repository root):
  *   npx esbuild bench/spectrum.ts --bundle --platform=node --outfile=/tmp/esdlab-bench-spectrum.js && node /tmp/esdlab-bench-spectrum.js
  * Options: `--sizes 512x2048,1024x4096,2048x8192,4096x16384` (default), `--rounds 3` (the 4096 case
- * uses min(rounds, 2)), `--no-python`, `--no-svd`, `--no-fma`.
+ * uses min(rounds, 2)), `--no-python`, `--no-svd`, `--no-fma`, `--svd-max M` / `--prescott-max M` /
+ * `--f32-max M` (skip that reference above M rows: on a loaded machine scipy's svd of 4096×16384
+ * takes tens of minutes). The svd runs in the first round only for M ≥ 2048.
  * Python: $ESDLAB_REF_PYTHON or /work/refvenv/bin/python (pip numpy/scipy with their bundled
  * OpenBLAS). It runs twice per round: with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS
  * picks its kernels itself: SkylakeX/AVX-512 on this CPU), and with OPENBLAS_CORETYPE=Prescott (the
@@ -29,7 +31,7 @@ const PY = `
 import json, resource, sys, time
 import numpy as np, scipy, scipy.linalg
 from threadpoolctl import threadpool_info
-path, M, N, do_svd, ev_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1', sys.argv[5]
+path, M, N, do_svd, ev_out, do_f32 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1', sys.argv[5], sys.argv[6] == '1'
 W = np.fromfile(path, dtype='<f4').reshape(M, N)
 def timed(f):
     t = time.perf_counter(); r = f(); return time.perf_counter() - t, r
@@ -40,7 +42,8 @@ out = {}
 out['eigvalsh64'], ev = timed(gram64)
 if ev_out:
     ev.astype('<f8').tofile(ev_out)
-out['eigvalsh32'], _ = timed(lambda: np.linalg.eigvalsh(W @ W.T))
+if do_f32:
+    out['eigvalsh32'], _ = timed(lambda: np.linalg.eigvalsh(W @ W.T))
 if do_svd:
     out['svd'], sv = timed(lambda: scipy.linalg.svd(W.astype(np.float64), compute_uv=False))
 out['blas'] = [{k: d.get(k) for k in ('internal_api', 'version', 'architecture', 'num_threads')} for d in threadpool_info()]
@@ -50,7 +53,7 @@ out['maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 `;
 
-interface PyOut { eigvalsh64: number; eigvalsh32: number; svd?: number; blas: Record<string, unknown>[]; numpy: string; scipy: string; maxrss_mb: number }
+interface PyOut { eigvalsh64: number; eigvalsh32?: number; svd?: number; blas: Record<string, unknown>[]; numpy: string; scipy: string; maxrss_mb: number }
 interface OurOut { name: string; time: number; gram: number; tridiagonal: number; ql: number; maxrssMb: number; evFile: string }
 
 function arg(name: string): string | undefined {
@@ -107,12 +110,12 @@ function runOurs(file: string, M: number, N: number, fma: boolean): OurOut {
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as OurOut[])[0];
 }
 
-function runPython(py: string, script: string, file: string, M: number, N: number, svd: boolean, coretype: string | null, evOut: string): PyOut {
+function runPython(py: string, script: string, file: string, M: number, N: number, svd: boolean, coretype: string | null, evOut: string, f32: boolean): PyOut {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (coretype) env.OPENBLAS_CORETYPE = coretype;
-  const r = spawnSync(py, [script, file, String(M), String(N), svd ? '1' : '0', evOut], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+  const r = spawnSync(py, [script, file, String(M), String(N), svd ? '1' : '0', evOut, f32 ? '1' : '0'], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as PyOut;
 }
@@ -128,6 +131,7 @@ function main(): void {
   const usePy = !has('--no-python');
   const useSvd = !has('--no-svd');
   const useFma = !has('--no-fma');
+  const svdMax = Number(arg('--svd-max') ?? Infinity), prescottMax = Number(arg('--prescott-max') ?? Infinity), f32Max = Number(arg('--f32-max') ?? Infinity);
   const py = process.env.ESDLAB_REF_PYTHON ?? '/work/refvenv/bin/python';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-bench-spectrum-'));
   const script = path.join(tmp, 'ref.py');
@@ -136,6 +140,8 @@ function main(): void {
   const rows: string[] = [];
   const details: string[] = [];
   let blasLine = '';
+  const header = '| W (f32) | ours s | ours+FMA s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (simd / fma) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (simd / fma) | max abs Δλ / λmax vs numpy | load (1 min) |';
+  console.log(header);
   for (const [M, N] of sizes) {
     const R = M >= 4096 ? Math.min(rounds, 2) : rounds;
     const file = path.join(tmp, `w${M}x${N}.f32`);
@@ -146,12 +152,12 @@ function main(): void {
     const evRef = path.join(tmp, `w${M}x${N}.ref.f64`);
     for (let r = 0; r < R; r++) {
       if (usePy) {
-        pyA.push(runPython(py, script, file, M, N, useSvd && (r === 0 || M < 2048), null, r === 0 ? evRef : ''));
-        pyP.push(runPython(py, script, file, M, N, false, 'Prescott', ''));
+        pyA.push(runPython(py, script, file, M, N, useSvd && M <= svdMax && (r === 0 || M < 2048), null, r === 0 ? evRef : '', M <= f32Max));
+        if (M <= prescottMax) pyP.push(runPython(py, script, file, M, N, false, 'Prescott', '', false));
       }
       ours.push(runOurs(file, M, N, false));
       if (useFma) oursF.push(runOurs(file, M, N, true));
-      process.stderr.write(`  ${M}x${N} round ${r + 1}/${R}: ours ${ours[r].time.toFixed(3)} s${useFma ? `, fma ${oursF[r].time.toFixed(3)} s` : ''}${usePy ? `, numpy ${pyA[r].eigvalsh64.toFixed(3)} s, numpy-Prescott ${pyP[r].eigvalsh64.toFixed(3)} s${pyA[r].svd !== undefined ? `, svd ${pyA[r].svd!.toFixed(3)} s` : ''}` : ''} (load ${os.loadavg()[0].toFixed(1)})\n`);
+      process.stderr.write(`  ${M}x${N} round ${r + 1}/${R}: ours ${ours[r].time.toFixed(3)} s${useFma ? `, fma ${oursF[r].time.toFixed(3)} s` : ''}${usePy ? `, numpy ${pyA[r].eigvalsh64.toFixed(3)} s, numpy-Prescott ${pyP[r] ? pyP[r].eigvalsh64.toFixed(3) : '—'} s${pyA[r].svd !== undefined ? `, svd ${pyA[r].svd!.toFixed(3)} s` : ''}` : ''} (load ${os.loadavg()[0].toFixed(1)})\n`);
     }
     const load1 = os.loadavg()[0];
     const t = median(ours.map((o) => o.time));
@@ -164,11 +170,12 @@ function main(): void {
       // ours: the N eigenvalues of WᵀW (N − M exact zeros first); numpy: the M of W·Wᵀ
       const worst = (f: string): number => { const e = readF64(f); const off = e.length - ref.length; let w = 0; for (let i = 0; i < ref.length; i++) w = Math.max(w, Math.abs(e[off + i] - ref[i])); return w / lmax; };
       acc = `${worst(ours[0].evFile).toExponential(1)}${useFma ? ` / ${worst(oursF[0].evFile).toExponential(1)}` : ''}`;
-      blasLine = pyA[0].blas.map((b) => `${b.internal_api} ${b.version} (${b.architecture}, ${b.num_threads} threads)`).join('; ') + `; with OPENBLAS_CORETYPE=Prescott: ${pyP[0].blas.map((b) => b.architecture).join(', ')}; numpy ${pyA[0].numpy}, scipy ${pyA[0].scipy}`;
+      blasLine = pyA[0].blas.map((b) => `${b.internal_api} ${b.version} (${b.architecture}, ${b.num_threads} threads)`).join('; ') + `; with OPENBLAS_CORETYPE=Prescott: ${pyP[0] ? pyP[0].blas.map((b) => b.architecture).join(', ') : 'not run'}; numpy ${pyA[0].numpy}, scipy ${pyA[0].scipy}`;
     }
     const np64 = usePy ? median(pyA.map((p) => p.eigvalsh64)) : NaN;
-    const np32 = usePy ? median(pyA.map((p) => p.eigvalsh32)) : NaN;
-    const npP = usePy ? median(pyP.map((p) => p.eigvalsh64)) : NaN;
+    const f32s = pyA.map((p) => p.eigvalsh32).filter((x): x is number => x !== undefined);
+    const np32 = f32s.length ? median(f32s) : NaN;
+    const npP = pyP.length ? median(pyP.map((p) => p.eigvalsh64)) : NaN;
     const svds = pyA.map((p) => p.svd).filter((x): x is number => x !== undefined);
     const svd = svds.length ? median(svds) : NaN;
     const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '—');
@@ -180,9 +187,11 @@ function main(): void {
       `; peak RSS ours ${Math.max(...ours.map((x) => x.maxrssMb)).toFixed(0)} MB` + (usePy ? `, python ${Math.max(...pyA.map((x) => x.maxrss_mb)).toFixed(0)} MB` : '') +
       `; W itself ${(M * N * 4 / 2 ** 20).toFixed(0)} MB; rounds ${R}; all ours ${ours.map((x) => x.time.toFixed(3)).join(' ')}${of ? ` | fma ${oursF.map((x) => x.time.toFixed(3)).join(' ')}` : ''}` +
       (usePy ? ` | numpy ${pyA.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | Prescott ${pyP.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | svd ${svds.map((x) => x.toFixed(2)).join(' ')}` : ''));
+    console.log(rows[rows.length - 1]);
+    console.log('  ' + details[details.length - 1]);
   }
   console.log('');
-  console.log('| W (f32) | ours s | ours+FMA s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (simd / fma) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (simd / fma) | max abs Δλ / λmax vs numpy | load (1 min) |');
+  console.log(header);
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log('');
