@@ -18,6 +18,18 @@ describe('safetensors loader (fixtures written by the safetensors package)', () 
     });
   }
 
+  test('readTensor can decode into a buffer handed back (reuse): same memory, right values', async () => {
+    const m = await openSafetensors(path.join(MODELS, 'tiny_f32.safetensors'));
+    const a = await m.readTensor('embed_tokens.weight'); // 40x12
+    const fresh = await m.readTensor('head.weight');
+    const b = await m.readTensor('head.weight', { reuse: a.data }); // 10x24 fits in 480
+    expect(b.data.buffer).toBe(a.data.buffer);
+    expect(Array.from(b.data)).toEqual(Array.from(fresh.data));
+    const c = await m.readTensor('conv.weight', { reuse: new Float64Array(1000) }); // wrong type: not reused
+    expect(c.data).toBeInstanceOf(Float32Array);
+    await m.close();
+  });
+
   test('stored dtypes are reported', async () => {
     const m = await openSafetensors(path.join(MODELS, 'tiny_bf16.safetensors'));
     expect(new Set(m.tensors.map((t) => t.dtype))).toEqual(new Set(['BF16']));

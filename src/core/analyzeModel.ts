@@ -7,7 +7,7 @@
  */
 import { EsdlabError, isEsdlabError } from './errors';
 import { filterLayers, resolveLayerFilter, type LayerFilterOptions, type ResolvedLayerFilter, type SkippedLayer } from './layerFilter';
-import type { DenseTensor } from './matrix';
+import type { DenseTensor, NumericArray } from './matrix';
 import type { LayerInfo } from './modelLayers';
 
 /** Where layers come from: a list plus a lazy reader (a loaded model, or anything else). */
@@ -18,8 +18,11 @@ export interface LayerSource {
   format: string;
   /** All layers, in order. */
   layers: LayerInfo[];
-  /** Reads one layer's weight tensor (the only copy of it held during its analysis). */
-  read(layer: LayerInfo): Promise<DenseTensor>;
+  /**
+   * Reads one layer's weight tensor (the only copy of it held during its analysis). `reuse` is the
+   * previous layer's array, no longer needed: a reader may decode into it instead of allocating.
+   */
+  read(layer: LayerInfo, reuse?: NumericArray | null): Promise<DenseTensor>;
 }
 
 /** Identity columns every row starts with. */
@@ -71,6 +74,8 @@ export interface AnalyzeModelOptions extends LayerFilterOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** A base model: every layer is analyzed as W − W_base (matched by full name and shape). */
   base?: LayerSource;
+  /** Let the reader decode each layer into the previous layer's array (default true; the analyzer must not keep W). */
+  reuseBuffers?: boolean;
   /** Ask the analyzer for each layer's eigenvalues and keep them in the row as `eigenvalues` (default false: rows stay small). */
   keepEigenvalues?: boolean;
 }
@@ -141,13 +146,18 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
     const etaMs = doneWork > 0 ? (elapsedMs * (totalWork - doneWork)) / doneWork : null;
     options.onProgress({ stage, index: i + 1, total: selected.length, layer_id: l.layer_id, name: l.name, elapsedMs, etaMs });
   };
+  // the previous layer's array, handed back to the reader: one tensor-sized buffer for the whole run
+  // instead of one dead buffer per layer waiting for the garbage collector (the analyzer keeps no W)
+  let spare: NumericArray | null = null;
   for (let i = 0; i < selected.length; i++) {
     const l = selected[i];
     report('start', i, l);
     const id = identity(l, !!options.base);
     let row: ModelRow;
     try {
-      let W = await source.read(l);
+      let W = await source.read(l, options.reuseBuffers === false ? null : spare);
+      spare = null;
+      const read = W.data;
       if (options.base) {
         const b = baseByName.get(l.longname);
         if (!b) throw new EsdlabError('NOT_FOUND', 'no layer of this name in the base model', { tensor: l.longname });
@@ -168,6 +178,7 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
         if (!options.keepEigenvalues) delete r.eigenvalues;
         row = { ...id, ...r, ...id, status: typeof r.status === 'string' ? r.status : 'success' } as ModelRow;
       }
+      spare = read;
     } catch (e) {
       if (!isEsdlabError(e)) throw e;
       row = { ...id, status: 'failed', reason: e.message };

@@ -4,7 +4,7 @@
  * model lists tensors only; values are read one tensor at a time by {@link Model.readTensor}.
  */
 import { EsdlabError } from '../core/errors';
-import { toTensor, type DenseTensor, type TensorInput } from '../core/matrix';
+import { toTensor, type DenseTensor, type NumericArray, type TensorInput } from '../core/matrix';
 import type { ConvLayout } from '../core/layerMatrices';
 import type { LayerSource } from '../core/analyzeModel';
 import { loraProduct, pairLoraLayers } from '../core/lora';
@@ -20,8 +20,11 @@ export interface Model {
   convLayout: ConvLayout;
   /** Every tensor in file order (names, shapes, stored dtypes, type hints). */
   tensors: TensorEntry[];
-  /** Reads and decodes one tensor (dequantized if the file stores it quantized). */
-  readTensor(name: string): Promise<DenseTensor>;
+  /**
+   * Reads and decodes one tensor (dequantized if the file stores it quantized). Loaders that read
+   * straight into memory may honor `options.reuse` (see {@link ReadOptions}).
+   */
+  readTensor(name: string, options?: ReadOptions): Promise<DenseTensor>;
   /** Releases open files. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -30,6 +33,15 @@ export interface Model {
 export interface LayersOfOptions {
   /** LoRA adapters: `product` (default) analyzes each B·A pair as one layer `X.lora_BA`; `separate` lists A and B as they are. */
   lora?: 'product' | 'separate';
+}
+
+/** Options of {@link Model.readTensor}. */
+export interface ReadOptions {
+  /**
+   * An array the caller no longer needs: a loader may decode into its memory (returning a view) instead
+   * of allocating, which keeps peak memory at one tensor when tensors are analyzed one after another.
+   */
+  reuse?: NumericArray | null;
 }
 
 /** The layers of a model (see {@link extractLayers}), numbered from 0 in file order. */
@@ -44,8 +56,8 @@ export function asLayerSource(model: Model, options: LayersOfOptions = {}): Laye
     source: model.source,
     format: model.format,
     layers: layersOf(model, options),
-    read: async (layer: LayerInfo) => {
-      if (!layer.lora) return model.readTensor(layer.longname);
+    read: async (layer: LayerInfo, reuse?: NumericArray | null) => {
+      if (!layer.lora) return model.readTensor(layer.longname, { reuse });
       return loraProduct(await model.readTensor(layer.lora.B), await model.readTensor(layer.lora.A), layer.name);
     },
   };

@@ -58,11 +58,17 @@ export class RandomAccessFile {
 
   /**
    * Reads `count` little-endian elements of `dtype` at `offset` and decodes them to floats
-   * (Float64Array for F64/I64, Float32Array otherwise).
+   * (Float64Array for F64/I64, Float32Array otherwise). `reuse`: an array of the same element type
+   * whose memory may be overwritten (a view of its first `count` elements is returned), so a loop
+   * over tensors does not leave one dead buffer per tensor for the garbage collector.
    */
-  async readTensor(offset: number, dtype: StoredDtype, count: number, tensor?: string): Promise<NumericArray> {
+  async readTensor(offset: number, dtype: StoredDtype, count: number, tensor?: string, reuse?: NumericArray | null): Promise<NumericArray> {
     const size = DTYPE_SIZE[dtype];
-    const out = allocFor(dtype, count);
+    const wantF64 = dtype === 'F64' || dtype === 'I64';
+    // the whole buffer behind `reuse` (it may be a shorter view from an earlier reuse)
+    const whole = !reuse ? null : wantF64 ? (reuse instanceof Float64Array ? new Float64Array(reuse.buffer, reuse.byteOffset) : null)
+      : (reuse instanceof Float32Array ? new Float32Array(reuse.buffer, reuse.byteOffset) : null);
+    const out = whole && whole.length >= count ? whole.subarray(0, count) : allocFor(dtype, count);
     if (dtype === 'F32' || dtype === 'F64') {
       await this.readInto(new Uint8Array(out.buffer, out.byteOffset, count * size), offset, tensor);
       return out;

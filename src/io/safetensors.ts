@@ -10,7 +10,7 @@ import { EsdlabError } from '../core/errors';
 import { shapeSize, type DenseTensor } from '../core/matrix';
 import type { TensorEntry } from '../core/modelLayers';
 import { DTYPE_SIZE, isStoredDtype, type StoredDtype } from './dtypes';
-import type { Model } from './model';
+import type { Model, ReadOptions } from './model';
 import { RandomAccessFile } from './randomAccessFile';
 
 /** Largest accepted header (the format's own reference implementation uses 100 MB). */
@@ -106,11 +106,11 @@ function makeModel(format: string, source: string, located: Located[], files: Ra
   let closed = false;
   return {
     format, source, convLayout: 'pytorch', tensors,
-    async readTensor(name: string): Promise<DenseTensor> {
+    async readTensor(name: string, options?: ReadOptions): Promise<DenseTensor> {
       const l = byName.get(name);
       if (!l) throw new EsdlabError('NOT_FOUND', 'no such tensor', { file: source, tensor: name });
       const e = l.entry;
-      const data = await l.file.readTensor(e.offset, e.dtype, shapeSize(e.shape), name);
+      const data = await l.file.readTensor(e.offset, e.dtype, shapeSize(e.shape), name, options?.reuse);
       return { data, shape: e.shape.slice() };
     },
     async close(): Promise<void> {
