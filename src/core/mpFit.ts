@@ -340,9 +340,8 @@ function neldermead1d(f: (x: number) => number, x0: number): { x: number; fx: nu
         const xe = 3 * xbar - 2 * s1;
         const fxe = call(xe);
         if (fxe < fxr) { s1 = xe; f1 = fxe; } else { s1 = xr; f1 = fxr; }
-      } else if (fxr < f0 /* fsim[-2] is fsim[0] in 1-D */) {
-        s1 = xr; f1 = fxr;
       } else {
+        // scipy's "fxr < fsim[-2]" branch cannot fire in 1-D (fsim[-2] is fsim[0] ≤ fxr here).
         let shrink = false;
         if (fxr < f1) {
           const xc = 1.5 * xbar - 0.5 * s1;
