@@ -11,8 +11,9 @@
  * - power law: 1 + n/Σln(x/xmin) (exact MLE); with xmax a 1-D maximization.
  * - exponential: λ = 1/mean(x − xmin) (exact MLE); with xmax a 1-D maximization.
  * - stretched exponential: for fixed β the MLE of c = λ^β is closed form, so the profile
- *   likelihood in β is maximized (grid over ln β, then Brent). β is limited to values where λ is a
- *   finite double (ln λ ≤ 700); an optimum on that limit is reported in `boundary`.
+ *   likelihood in β is maximized (grid over ln β ∈ [ln 1e−12, ln 1e3], then Brent). On power-law-like
+ *   data the supremum is at β → 0 (the stretched exponential becomes the power law) and λ = c^{1/β}
+ *   overflows: the fit then reports `lnLambda` and `Lambda: null`, with the reason in `boundary`.
  * - truncated power law: an exponential family in (α, λ), so its log-likelihood is jointly concave;
  *   the profile in α (inner maximization over ln λ) is concave and is maximized by Brent. Each
  *   evaluation is O(1) (sufficient statistics Σln x, Σx) with a fast Γ(1 − α, λ·xmin)
@@ -31,7 +32,15 @@
 
 import { EsdlabError } from './errors';
 import { bracketMinimize, brentMinimize, gridBrentMinimize } from './optimize';
-import { DiscreteTail, discreteKernel, discreteNormalizer, fitDiscrete } from './alternativesDiscrete';
+import {
+  DiscreteTail,
+  discreteKernel,
+  discreteNormalizer,
+  fitDiscrete,
+  stretchedLnLambda,
+  stretchedLowerBoundary,
+  stretchedParams,
+} from './alternativesDiscrete';
 import { lnErfc, lnErfcx, lnUpperGamma, log1mexp } from './specialFunctions';
 
 /** The distributions powerlaw 1.5 fits (its attribute names). */
@@ -56,8 +65,14 @@ export const ALTERNATIVE_DISTRIBUTIONS: readonly DistributionName[] = [
 export interface DistributionParams {
   /** Power-law exponent (power_law, truncated_power_law). */
   alpha?: number;
-  /** Rate λ (exponential, stretched_exponential, truncated_power_law). */
-  Lambda?: number;
+  /**
+   * Rate λ (exponential, stretched_exponential, truncated_power_law). For a stretched exponential
+   * near its power-law limit (β → 0) λ = e^{lnLambda} can exceed the largest double; it is then null
+   * and `lnLambda` carries the value.
+   */
+  Lambda?: number | null;
+  /** ln λ of a stretched exponential (always set by the fits; preferred over Lambda when present). */
+  lnLambda?: number;
   /** Stretching exponent β (stretched_exponential). */
   beta?: number;
   /** Mean of ln x before truncation (lognormal, lognormal_positive). */
@@ -249,7 +264,7 @@ export function logLikelihoods(dist: DistributionSpec, tail: ArrayLike<number>):
   return out;
 }
 
-function num(v: number | undefined, name: string, dist: string): number {
+function num(v: number | null | undefined, name: string, dist: string): number {
   if (typeof v !== 'number' || Number.isNaN(v)) {
     throw new EsdlabError('INVALID_ARGUMENT', `${dist}: parameter ${name} is missing or NaN`);
   }
@@ -265,11 +280,9 @@ function kernel(name: DistributionName, p: DistributionParams, x: number, xmin: 
       return -num(p.Lambda, 'Lambda', name) * (x - xmin);
     case 'stretched_exponential': {
       const b = num(p.beta, 'beta', name);
-      const L = num(p.Lambda, 'Lambda', name);
+      const lnL = stretchedLnLambda(p);
       // (β−1) ln x − c (x^β − xmin^β), c = λ^β; written via expm1 for small β
-      const c = Math.exp(b * Math.log(L));
-      const lxmin = Math.log(xmin);
-      return (b - 1) * Math.log(x) - c * Math.exp(b * lxmin) * Math.expm1(b * Math.log(x / xmin));
+      return (b - 1) * Math.log(x) - Math.exp(b * (lnL + Math.log(xmin))) * Math.expm1(b * Math.log(x / xmin));
     }
     case 'truncated_power_law':
       return -num(p.alpha, 'alpha', name) * Math.log(x / xmin) - num(p.Lambda, 'Lambda', name) * (x - xmin);
@@ -308,13 +321,12 @@ function normalizer(name: DistributionName, p: DistributionParams, xmin: number,
     }
     case 'stretched_exponential': {
       const b = num(p.beta, 'beta', name);
-      const L = num(p.Lambda, 'Lambda', name);
-      if (!(b > 0) || !(L > 0)) return Infinity;
+      const lnL = stretchedLnLambda(p);
+      if (!(b > 0) || !Number.isFinite(lnL)) return Infinity;
       // p = β λ^β x^{β−1} exp(−c(x^β − xmin^β)) → −ln(β) − β ln λ
-      const base = -Math.log(b) - b * Math.log(L);
+      const base = -Math.log(b) - b * lnL;
       if (xmax === null) return base;
-      const c = Math.exp(b * Math.log(L));
-      const d = c * Math.exp(b * Math.log(xmin)) * Math.expm1(b * Math.log(xmax / xmin));
+      const d = Math.exp(b * (lnL + Math.log(xmin))) * Math.expm1(b * Math.log(xmax / xmin));
       return base + log1mexp(-d);
     }
     case 'truncated_power_law': {
@@ -437,6 +449,10 @@ function stretchedSums(st: TailStats, b: number, lnRatio: Float64Array): number 
   return s * Math.exp(b * Math.log(st.xmin));
 }
 
+/** Search range of the stretched exponential's β (β → 0 is its power-law limit). */
+const BETA_MIN = 1e-12;
+const BETA_MAX = 1e3;
+
 function fitStretched(st: TailStats): DistributionFit {
   const lnRatio = new Float64Array(st.n);
   for (let i = 0; i < st.n; i++) lnRatio[i] = Math.log(st.values[i] / st.xmin);
@@ -463,24 +479,16 @@ function fitStretched(st: TailStats): DistributionFit {
   };
   const objective = (lb: number): number => {
     evals++;
-    const b = Math.exp(lb);
-    const [v, lc] = inner(b);
-    // λ = c^{1/β} must be a finite double
-    if (!(lc / b < 700)) return Infinity;
-    return v;
+    return inner(Math.exp(lb))[0];
   };
-  const m = gridBrentMinimize(objective, Math.log(1e-6), Math.log(1e3), 61);
+  const m = gridBrentMinimize(objective, Math.log(BETA_MIN), Math.log(BETA_MAX), 61);
   const b = Math.exp(m.x);
   const [, lc] = inner(b);
+  const params = stretchedParams(lc / b, b);
   let boundary: string | null = null;
-  if (m.atUpperBound) boundary = 'beta at the search limit 1e3';
-  else if (m.atLowerBound) boundary = 'beta at the search limit 1e-6 (the stretched exponential degenerates into a power law)';
-  else {
-    // feasibility edge: λ would overflow just below this β
-    const [, lc2] = inner(b * (1 - 1e-6));
-    if (!(lc2 / (b * (1 - 1e-6)) < 700)) boundary = 'beta at the smallest value where Lambda = c^(1/beta) is a finite double (the optimum moves towards beta -> 0, a power law)';
-  }
-  return result('stretched_exponential', { Lambda: Math.exp(lc / b), beta: b }, st, {
+  if (m.atUpperBound) boundary = `beta at the search limit ${BETA_MAX}`;
+  else if (m.atLowerBound || b < 1e3 * BETA_MIN) boundary = stretchedLowerBoundary(params);
+  return result('stretched_exponential', params, st, {
     converged: m.converged,
     boundary,
     method: 'profile likelihood in beta (closed-form c = Lambda^beta), grid + Brent',

@@ -60,11 +60,30 @@ export interface DiscreteFitOutcome {
 
 const SQRT2 = Math.SQRT2;
 
-function req(v: number | undefined, name: string, dist: string): number {
+function req(v: number | null | undefined, name: string, dist: string): number {
   if (typeof v !== 'number' || Number.isNaN(v)) {
     throw new EsdlabError('INVALID_ARGUMENT', `${dist}: parameter ${name} is missing or NaN`);
   }
   return v;
+}
+
+/** ln λ of a stretched exponential: `lnLambda` when given, else ln(Lambda) (NaN when invalid). */
+export function stretchedLnLambda(p: DistributionParams): number {
+  if (typeof p.lnLambda === 'number' && !Number.isNaN(p.lnLambda)) return p.lnLambda;
+  const L = req(p.Lambda, 'Lambda', 'stretched_exponential');
+  return L > 0 ? Math.log(L) : NaN;
+}
+
+/** {Lambda, lnLambda, beta} with Lambda null when e^{lnLambda} overflows. */
+export function stretchedParams(lnLambda: number, beta: number): DistributionParams {
+  const L = Math.exp(lnLambda);
+  return { Lambda: Number.isFinite(L) ? L : null, lnLambda, beta };
+}
+
+/** The boundary note of a stretched exponential at the smallest β searched (1e-12). */
+export function stretchedLowerBoundary(p: DistributionParams): string {
+  return `beta at the search limit 1e-12: the supremum is at beta → 0, where the stretched exponential degenerates into the power law` +
+    (p.Lambda === null ? ' (Lambda overflows a double: null; see lnLambda)' : '');
 }
 
 /** ln Σ_{x = a0, a0+1, …} (x/xmin)^{−α} e^{−λ(x − xmin)} (α ≥ 1, λ ≥ 0; α > 1 when λ = 0). */
@@ -120,12 +139,12 @@ export function discreteKernel(name: DistributionName, p: DistributionParams, x:
     }
     case 'stretched_exponential': {
       const b = req(p.beta, 'beta', name);
-      const L = req(p.Lambda, 'Lambda', name);
+      const lnL = stretchedLnLambda(p);
       const a0 = xmin - 0.5;
       const lo = x - 0.5;
       // u(v) = (λv)^β − (λ a0)^β;  ln p ∝ −u(x−½) + ln(1 − e^{−(u(x+½) − u(x−½))})
-      const uLo = Math.exp(b * Math.log(L * a0)) * Math.expm1(b * Math.log(lo / a0));
-      const du = Math.exp(b * Math.log(L * lo)) * Math.expm1(b * Math.log((x + 0.5) / lo));
+      const uLo = Math.exp(b * (lnL + Math.log(a0))) * Math.expm1(b * Math.log(lo / a0));
+      const du = Math.exp(b * (lnL + Math.log(lo))) * Math.expm1(b * Math.log((x + 0.5) / lo));
       return -uLo + log1mexp(-du);
     }
     default:
@@ -174,11 +193,11 @@ export function discreteNormalizer(name: DistributionName, p: DistributionParams
     }
     case 'stretched_exponential': {
       const b = req(p.beta, 'beta', name);
-      const L = req(p.Lambda, 'Lambda', name);
-      if (!(b > 0) || !(L > 0)) return Infinity;
+      const lnL = stretchedLnLambda(p);
+      if (!(b > 0) || !Number.isFinite(lnL)) return Infinity;
       if (xmax === null) return 0;
       const a0 = xmin - 0.5;
-      const u = Math.exp(b * Math.log(L * a0)) * Math.expm1(b * Math.log((xmax + 0.5) / a0));
+      const u = Math.exp(b * (lnL + Math.log(a0))) * Math.expm1(b * Math.log((xmax + 0.5) / a0));
       return log1mexp(-u);
     }
     default:
@@ -255,18 +274,18 @@ export function fitDiscrete(name: DistributionName, t: DiscreteTail, alpha?: num
         let D = 0;
         for (let i = 0; i < t.uniq.length; i++) D += t.cnt[i] * Math.exp(b * Math.log(a0)) * Math.expm1(b * Math.log(t.uniq[i] / a0));
         const lc0 = Math.log(t.n / Math.max(D, 1e-300));
-        const m = bracketMinimize((lc) => (lc / b < 700 ? nll({ Lambda: Math.exp(lc / b), beta: b }) : Infinity), lc0, 0.5, 1e-13, 80);
+        const m = bracketMinimize((lc) => nll({ lnLambda: lc / b, beta: b }), lc0, 0.5, 1e-13, 80);
         return { lc: m.x, f: m.fx };
       };
-      const g = gridBrentMinimize((lb) => inner(Math.exp(lb)).f, Math.log(1e-6), Math.log(1e3), 61, 1e-12);
+      const g = gridBrentMinimize((lb) => inner(Math.exp(lb)).f, Math.log(1e-12), Math.log(1e3), 61, 1e-12);
       const b = Math.exp(g.x);
       const { lc } = inner(b);
+      const params = stretchedParams(lc / b, b);
       let boundary: string | null = null;
       if (g.atUpperBound) boundary = 'beta at the search limit 1e3';
-      else if (g.atLowerBound) boundary = 'beta at the search limit 1e-6 (the stretched exponential degenerates into a power law)';
-      else if (!(lc / b < 699)) boundary = 'beta at the smallest value where Lambda = c^(1/beta) is a finite double';
+      else if (g.atLowerBound || b < 1e-9) boundary = stretchedLowerBoundary(params);
       return {
-        params: { Lambda: Math.exp(lc / b), beta: b },
+        params,
         converged: g.converged,
         boundary,
         method: "profile likelihood in beta (grid + Brent), inner Brent on ln Lambda^beta; powerlaw's 'round' approximation",

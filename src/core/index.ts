@@ -34,3 +34,4 @@ export * from './phaseZoo';
 export * from './phases';
 export * from './phaseColumns';
 export * from './lora';
+export * from './alternativesDiscrete';
