@@ -41,20 +41,21 @@ export class EsdlabError extends Error {
   readonly code: EsdlabErrorCode;
   /** Where the problem was found. */
   readonly location: ErrorLocation;
+  /** The message without its location prefix. */
+  readonly detail: string;
 
   constructor(code: EsdlabErrorCode, message: string, location: ErrorLocation = {}) {
     super(formatMessage(message, location));
     this.name = 'EsdlabError';
     this.code = code;
     this.location = location;
+    this.detail = message;
     Object.setPrototypeOf(this, new.target.prototype);
   }
 
   /** Returns a copy of this error with extra location fields (e.g. a loader adding the file name). */
   withLocation(extra: ErrorLocation): EsdlabError {
-    const loc = { ...extra, ...this.location };
-    const bare = this.message.replace(/^\[[^\]]*\]\s*/, '');
-    return new EsdlabError(this.code, bare, loc);
+    return new EsdlabError(this.code, this.detail, { ...extra, ...this.location });
   }
 }
 
