@@ -21,6 +21,13 @@ export { fetchModelFiles, downloadFile, cacheDirOf, type DownloadOptions, type D
 export { DEFAULT_MODEL, defaultModelPath } from './io/defaultModel';
 export { openSafetensors, openSafetensorsIndex, openSafetensorsDir, parseSafetensorsHeader } from './io/safetensors';
 export { openTfjs } from './io/tfjs';
+export { openNpz, openNpyModel } from './io/npz';
+export { openWwFlatFiles } from './io/wwFlatFiles';
+export { openPytorch, openPytorchIndex } from './io/pytorch';
+export { readPickle, type PickledTensor, type PickledStorage, type PickleOptions } from './io/pickle';
+export { openOnnx } from './io/onnx';
+export { openKeras, type KerasOptions } from './io/keras';
+export { type ReadOptions, type LayersOfOptions } from './io/model';
 export * from './io/numberList';
 export * from './widgets';
 export * from './display/notebookProgress';
