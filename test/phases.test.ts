@@ -139,6 +139,13 @@ describe('analyzeLayer row: phase and MP columns', () => {
     expect(off.phase).toBeUndefined();
   });
 
+  test("the row's power-law fit is reused: α in phase_summary is the row's alpha", () => {
+    const row = analyzeLayer(lomaxMatrix(400, 200, 1.5, { seed: 3 }));
+    expect(row.phase).toBe('heavy-tailed');
+    expect(row.num_pl_spikes as number).toBeGreaterThanOrEqual(10);
+    expect(row.phase_summary).toContain(`α = ${(row.alpha as number).toFixed(2)}`);
+  });
+
   test("mpFit under the ww preset reproduces WeightWatcher's mp_fit columns (reference spiked_160x80)", () => {
     const dir = join(__dirname, 'reference', 'mpfit');
     const ref = JSON.parse(readFileSync(join(dir, 'mpfit_reference.json'), 'utf8')) as { cases: Array<Record<string, unknown>> };

@@ -197,7 +197,7 @@ export function analyzeSpectrum(spec: Spectrum, options: AnalyzeLayerOptions = {
     options: opts,
   };
   // Phase of training (default on) and the MP columns (with `mpFit`): see phaseColumns.ts.
-  Object.assign(row, phaseColumns(spec, { phase: options.phase, mpFit: options.mpFit, preset: options.preset ?? null }));
+  Object.assign(row, phaseColumns(spec, { phase: options.phase, mpFit: options.mpFit, preset: options.preset ?? null }, fit));
   if (options.keepEigenvalues) row.eigenvalues = Array.from(ev);
   return row;
 }

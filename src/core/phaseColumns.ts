@@ -9,7 +9,7 @@
  * λ⁺ + 3·s_TW, λ⁺/λ_max, and the edges in the row's eigenvalue units. `mp_fit_method` says which.
  */
 import { fitMpRobust, fitMpWW } from './mpFit';
-import { classifyPhase, type HeavyTailedSubclass, type Phase } from './phases';
+import { classifyPhase, type HeavyTailedSubclass, type Phase, type PhasePowerLawInput } from './phases';
 
 /** Options of {@link phaseColumns} (also accepted by `analyzeLayer`). */
 export interface PhaseColumnsOptions {
@@ -45,11 +45,15 @@ export interface PhaseColumns {
   bulk_min?: number | null;
 }
 
-/** Computes the requested phase/MP columns for an ESD (eigenvalues with the slice's N and M). */
-export function phaseColumns(spec: { eigenvalues: ArrayLike<number>; N: number; M: number }, options: PhaseColumnsOptions = {}): PhaseColumns {
+/**
+ * Computes the requested phase/MP columns for an ESD (eigenvalues with the slice's N and M).
+ * @param powerLaw the row's power-law fit, reused by the classifier when its tail has ≥ 10 points (so
+ *   the α in `phase_summary` is the row's `alpha`); otherwise the classifier fits its own.
+ */
+export function phaseColumns(spec: { eigenvalues: ArrayLike<number>; N: number; M: number }, options: PhaseColumnsOptions = {}, powerLaw?: PhasePowerLawInput | null): PhaseColumns {
   const out: PhaseColumns = {};
   if (options.phase ?? true) {
-    const r = classifyPhase(spec);
+    const r = classifyPhase(spec, powerLaw ? { powerLaw } : {});
     out.phase = r.phase;
     out.phase_subclass = r.subclass ?? null;
     out.phase_rule = r.rule;
