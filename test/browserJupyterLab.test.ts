@@ -10,11 +10,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fitPowerLaw } from '../src/core/powerlaw';
+import { closedFormFit, esdExplorerSpec } from '../src/viz';
+import { EXPLORER_DISPLAY_METADATA } from '../src/widgets';
 import { artifactsDir, describeWithChromium, heavyTailedEigenvalues, launchChromium } from './browserHarness';
 import { freePorts, notebookDir, requireBuiltKernel, tempKernelspec, venvPython, REPO } from './kernel/harness';
 
 const LABEXT = path.join(REPO, '.venv', 'share', 'jupyter', 'labextensions', 'esdlab-widgets', 'package.json');
 const KERNEL_NAME = 'esdlab-labtest';
+/** Cells of the notebook in the visible tab (a restored workspace may hold other, hidden notebooks). */
+const CELLS = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell';
 
 const CELL1 = [
   "import { EsdExplorerWidget } from 'esdlab';",
@@ -37,6 +41,27 @@ function notebook(): object {
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript (esdlab test)', language: 'typescript' }, language_info: { name: 'typescript' } },
     cells: [cell(CELL1), cell(CELL2), cell(CELL3)],
+  };
+}
+
+/**
+ * A saved notebook as another machine would send it: untrusted, its output bundle holds a widget
+ * view whose model is gone, the kernel-free vega-lite spec and text. JupyterLab must fall back to
+ * its own vega renderer, whose sliders refit with no kernel at all.
+ */
+function staticNotebook(ev: number[]): object {
+  const spec = esdExplorerSpec({ name: 'saved <layer>', eigenvalues: ev }, { interactive: 'vega' });
+  return {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript (esdlab test)', language: 'typescript' } },
+    cells: [{
+      id: 'c1', cell_type: 'code', execution_count: 1, metadata: {}, source: 'await w.show();',
+      outputs: [{ output_type: 'display_data', metadata: EXPLORER_DISPLAY_METADATA, data: {
+        'application/vnd.jupyter.widget-view+json': { version_major: 2, version_minor: 1, model_id: 'f'.repeat(32) },
+        'application/vnd.vegalite.v5+json': spec,
+        'text/plain': 'ESD explorer (saved)',
+      } }],
+    }],
   };
 }
 
@@ -72,6 +97,7 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
     const { dataDir } = tempKernelspec(KERNEL_NAME);
     const nbDir = notebookDir();
     fs.writeFileSync(path.join(nbDir, 'explorer.ipynb'), JSON.stringify(notebook(), null, 1));
+    fs.writeFileSync(path.join(nbDir, 'static.ipynb'), JSON.stringify(staticNotebook(ev), null, 1));
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-lab-'));
     const settings = path.join(tmp, 'settings', '@jupyterlab', 'apputils-extension');
     fs.mkdirSync(settings, { recursive: true });
@@ -112,13 +138,13 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       // run cell 1 (retry once if the first keypress came before the notebook was ready)
       await page.waitForTimeout(1500);
       for (let attempt = 0; attempt < 3; attempt++) {
-        await page.locator('.jp-Notebook .jp-Cell').nth(0).click();
+        await page.locator(CELLS).nth(0).click();
         await page.keyboard.press('Shift+Enter');
-        const prompt = page.locator('.jp-Notebook .jp-Cell').nth(0).locator('.jp-InputPrompt');
+        const prompt = page.locator(CELLS).nth(0).locator('.jp-InputPrompt');
         const started = await page.waitForFunction((el) => !!el && /\[(\*|\d+)\]/.test(el.textContent ?? ''), await prompt.elementHandle(), { timeout: 15000 }).then(() => true, () => false);
         if (started) break;
       }
-      const explorer = page.locator('.jp-Notebook .jp-Cell').nth(0).locator('.esdlab-widget[data-mounted="1"]');
+      const explorer = page.locator(CELLS).nth(0).locator('.esdlab-widget[data-mounted="1"]');
       await explorer.waitFor({ timeout: 120000 });
       await expect(explorer.locator('.esdlab-name').textContent()).resolves.toBe('fc1 <b>not bold</b>');
       const stats = explorer.locator('.esdlab-stats');
@@ -154,9 +180,9 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       // ask the kernel what w holds (re-ask a few times: the last slider sync may still be in flight)
       let st: { xmin: number; xmax: number | null; alpha: number; nTail: number; source: string } | null = null;
       for (let attempt = 0; attempt < 6; attempt++) {
-        await page.locator('.jp-Notebook .jp-Cell').nth(1).click();
+        await page.locator(CELLS).nth(1).click();
         await page.keyboard.press('Shift+Enter');
-        const out = page.locator('.jp-Notebook .jp-Cell').nth(1).locator('.jp-OutputArea-output', { hasText: 'STATE ' });
+        const out = page.locator(CELLS).nth(1).locator('.jp-OutputArea-output', { hasText: 'STATE ' });
         await out.waitFor({ timeout: 60000 });
         await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60000 });
         const text = (await out.textContent()) ?? '';
@@ -172,13 +198,13 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       expect(st.source).toBe('kernel');
 
       // dashboard: clicking layer 1's bar makes the kernel answer with that layer's explorer
-      await page.locator('.jp-Notebook .jp-Cell').nth(2).click();
+      await page.locator(CELLS).nth(2).click();
       await page.keyboard.press('Shift+Enter');
-      const dash = page.locator('.jp-Notebook .jp-Cell').nth(2).locator('.esdlab-dashboard');
+      const dash = page.locator(CELLS).nth(2).locator('.esdlab-dashboard');
       await dash.waitFor({ timeout: 60000 });
       const bars = dash.locator('g.mark-rect path');
       await bars.nth(1).click();
-      const detail = page.locator('.jp-Notebook .jp-Cell').nth(2).locator('.esdlab-explorer .esdlab-name');
+      const detail = page.locator(CELLS).nth(2).locator('.esdlab-explorer .esdlab-name');
       await detail.waitFor({ timeout: 30000 });
       await expect(detail.textContent()).resolves.toBe('fc2 <i>x</i>');
       await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-dashboard.png') });
@@ -190,4 +216,30 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       await page.close();
     }
   }, 300000);
+
+  test('saved untrusted notebook: JupyterLab renders the vega-lite fallback and its slider refits without a kernel', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      await page.goto(`${base}/lab/workspaces/fallback/tree/static.ipynb?token=${token}&reset`);
+      const out = page.locator(CELLS).nth(0).locator('.jp-OutputArea-output');
+      try {
+        await out.locator('svg').first().waitFor({ timeout: 60000 });
+      } catch (e) {
+        await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-fallback-failure.png') });
+        throw e;
+      }
+      // no widget manager model: JupyterLab chose the (safe) vega-lite renderer
+      await expect(out.locator('.esdlab-explorer').count()).resolves.toBe(0);
+      const slider = out.locator('input[type="range"][name="lxmin"]');
+      await slider.waitFor();
+      await slider.evaluate((el) => { (el as HTMLInputElement).value = String(Math.log10(0.2)); el.dispatchEvent(new Event('input', { bubbles: true })); });
+      const xmin = Math.pow(10, Number(await slider.inputValue()));
+      const ref = closedFormFit(ev, xmin, null);
+      const want = `α = ${(ref.alpha as number).toFixed(3)}`;
+      await page.waitForFunction(([sel, w]) => Array.from(document.querySelectorAll(sel)).some((e) => (e.textContent ?? '').includes(w)), ['.jp-OutputArea-output svg text', want] as [string, string], { timeout: 30000 });
+      await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-fallback.png') });
+    } finally {
+      await page.close();
+    }
+  }, 120000);
 });

@@ -18,11 +18,18 @@ import { classifyPhase, type PhaseResult } from '../core/phases';
 import { compareAll } from '../core/compare';
 import { WidgetModel, type WidgetModelOptions } from '../kernel/widgetModel';
 import type { JsonObject } from '../kernel/protocol';
-import { display, type DisplayResult } from '../display/display';
+import { display, VEGALITE_MIME, type DisplayResult } from '../display/display';
 import { esdExplorerSpec } from '../viz/esdSpec';
 import type { ComparisonView, EsdViewData, FitView, MpView, PhaseView } from '../viz/types';
 import { widgetSpec } from './moduleSpec';
 import { renderSvg } from './staticSvg';
+
+/**
+ * Output metadata sent with the explorer's bundle: JupyterLab passes `embed_options` to vega-embed
+ * when it renders the vega-lite fallback, so the chart is SVG (selectable, searchable text) and has
+ * no export menu.
+ */
+export const EXPLORER_DISPLAY_METADATA = { [VEGALITE_MIME]: { embed_options: { renderer: 'svg', actions: false } } };
 
 /** Synced state of the explorer (keys match widgets/src/widget.ts). */
 export interface EsdExplorerState {
@@ -197,7 +204,7 @@ export class EsdExplorerWidget extends WidgetModel<EsdExplorerState> {
     const data = this.explorerData();
     const vegaLite = esdExplorerSpec(data, { interactive: 'vega' }) as JsonObject;
     const svg = options.svg === false ? null : await renderSvg(esdExplorerSpec(data, { interactive: 'static' }));
-    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() });
+    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() }, { metadata: EXPLORER_DISPLAY_METADATA });
   }
 
   /** What the last {@link EsdExplorerWidget.show} did (route, MIME types), or null before it. */
