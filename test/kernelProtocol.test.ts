@@ -208,6 +208,21 @@ for (let i = 1; i <= 2000; i++) {
     expect(Number(again.stdout)).toBe(stoppedAt); // the loop is not running on in the background
   });
 
+  test('interrupt_request on control (interrupt_mode: message) and tslab pass-through requests (complete, is_complete)', async () => {
+    const pending = k.request('shell', 'execute_request', { code: 'console.log("parked");\nawait new Promise((r) => setTimeout(r, 600000));', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    await k.waitFor(() => k.iopubMsgs.some((m) => m.header.msg_type === 'stream' && m.content.text === 'parked\n'), 60000, 'parked');
+    const ir = await k.request('control', 'interrupt_request', {});
+    expect(ir.header.msg_type).toBe('interrupt_reply');
+    expect(ir.content).toEqual({ status: 'ok' });
+    expect((await pending).content.status).toBe('error');
+    await new Promise((r) => setTimeout(r, 500));
+    const comp = await k.request('shell', 'complete_request', { code: 'Math.flo', cursor_pos: 8 });
+    expect(comp.header.msg_type).toBe('complete_reply');
+    expect(comp.content.matches).toContain('floor');
+    const ic = await k.request('shell', 'is_complete_request', { code: 'function f() {' });
+    expect(ic.content.status).toBe('incomplete');
+  });
+
   test('a second copy of the library (as a notebook may load) reaches the kernel through the global symbol', async () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-copy-'));
     for (const f of ['kernel/protocol.js', 'kernel/buffers.js', 'kernel/widgetModel.js', 'display/display.js', 'display/tslabSink.js']) {
