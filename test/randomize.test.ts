@@ -25,6 +25,22 @@ describe("WeightWatcher's rand_distance", () => {
     // disjoint supports reach √ln2
     expect(wwRandDistance([0, 1], [1, 0])).toBeCloseTo(Math.sqrt(Math.log(2)), 14);
   });
+  test('matches weightwatcher RMT_Util.jensen_shannon_distance (reference/mpfit/randdist_reference.json) to 1e-12', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const fs = require('fs') as typeof import('fs');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const path = require('path') as typeof import('path');
+    const dir = path.join(__dirname, 'reference', 'mpfit');
+    const evals = new Map<string, number[]>();
+    for (const c of JSON.parse(fs.readFileSync(path.join(dir, 'mpfit_reference.json'), 'utf8')).cases) evals.set(c.name, c.evals);
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, 'randdist_reference.json'), 'utf8')) as { pairs: Array<{ p: string; q: string; rand_distance: number }> };
+    expect(ref.pairs.length).toBe(4);
+    for (const pr of ref.pairs) {
+      const d = wwRandDistance(evals.get(pr.p) as number[], evals.get(pr.q) as number[]);
+      if (pr.rand_distance === 0) expect(d).toBe(0);
+      else expect(Math.abs(d / pr.rand_distance - 1)).toBeLessThan(1e-12);
+    }
+  });
   test('length mismatch is a typed error', () => {
     let err: unknown;
     try { wwRandDistance([1, 2], [1]); } catch (e) { err = e; }
