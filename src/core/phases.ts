@@ -287,5 +287,5 @@ export function classifyPhase(spec: PhaseSpectrumInput, fits: PhaseFits = {}, op
     const why = mp.beta < T.heavyBeta ? `bulk mass β ${fmt(mp.beta)}` : softrank < T.heavySoftrank ? `λmax = ${fmt(1 / softrank, 2)}·λ+` : ksBad;
     return done('heavy-tailed', 'R5', `Heavy-tailed (${sub}): α = ${fmt(a, 2)} (D ${fmt(ev.alphaD)}, ${ev.alphaNTail} tail eigenvalues); ${why}`, sub);
   }
-  return done('bulk-decay', 'R6', `Bulk-decay: ${spikeWord(mp.numSpikes)} above λ+ + ${T.twMargin} s_TW without a clear gap (gap ${fmt(mp.gap)}·λ+, R_mp ${fmt(mp.mpSoftrank)}); ${mpOk ? ksText : ksBad}; PL ${ev.plOk ? `α ${fmt(ev.alpha, 2)}` : `not acceptable (${ev.plReason})`}`);
+  return done('bulk-decay', 'R6', `Bulk-decay: ${spikeWord(mp.numSpikes)} above λ+ + ${T.twMargin} s_TW (${(100 * mp.spikeFraction).toFixed(1)}%, gap ${fmt(mp.gap)}·λ+, ${ev.nEdge} more in (λ+, τ], R_mp ${fmt(mp.mpSoftrank)}); ${mpOk ? ksText : ksBad}; PL ${ev.plOk ? `α ${fmt(ev.alpha, 2)}` : `not acceptable (${ev.plReason})`}`);
 }
