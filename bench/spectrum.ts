@@ -8,7 +8,8 @@
  * Options: `--sizes 512x2048,1024x4096,2048x8192,4096x16384` (default), `--rounds 3` (the 4096 case
  * uses min(rounds, 2)), `--no-python`, `--no-svd`, `--no-fma`, `--svd-max M` / `--prescott-max M` /
  * `--f32-max M` (skip that reference above M rows: on a loaded machine scipy's svd of 4096×16384
- * takes tens of minutes). The svd runs in the first round only for M ≥ 2048.
+ * takes tens of minutes). The svd runs in the first round only for M ≥ 2048. `--cpu-1t`: one thread
+ * each, CPU seconds instead of wall time (see cpuOneThread).
  * Python: $ESDLAB_REF_PYTHON or /work/refvenv/bin/python (pip numpy/scipy with their bundled
  * OpenBLAS). It runs twice per round: with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS
  * picks its kernels itself: SkylakeX/AVX-512 on this CPU), and with OPENBLAS_CORETYPE=Prescott (the
@@ -33,13 +34,16 @@ import numpy as np, scipy, scipy.linalg
 from threadpoolctl import threadpool_info
 path, M, N, do_svd, ev_out, do_f32 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1', sys.argv[5], sys.argv[6] == '1'
 W = np.fromfile(path, dtype='<f4').reshape(M, N)
-def timed(f):
-    t = time.perf_counter(); r = f(); return time.perf_counter() - t, r
+cpu = {}
+def timed(f, key=None):
+    c = time.process_time(); t = time.perf_counter(); r = f(); w = time.perf_counter() - t
+    if key: cpu[key] = time.process_time() - c
+    return w, r
 def gram64():
     X = W.astype(np.float64)
     return np.linalg.eigvalsh(X @ X.T)
 out = {}
-out['eigvalsh64'], ev = timed(gram64)
+out['eigvalsh64'], ev = timed(gram64, 'eigvalsh64')
 if ev_out:
     ev.astype('<f8').tofile(ev_out)
 if do_f32:
@@ -50,11 +54,12 @@ out['blas'] = [{k: d.get(k) for k in ('internal_api', 'version', 'architecture',
 out['numpy'] = np.__version__
 out['scipy'] = scipy.__version__
 out['maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out['cpu'] = cpu
 print(json.dumps(out))
 `;
 
-interface PyOut { eigvalsh64: number; eigvalsh32?: number; svd?: number; blas: Record<string, unknown>[]; numpy: string; scipy: string; maxrss_mb: number }
-interface OurOut { name: string; time: number; gram: number; tridiagonal: number; ql: number; maxrssMb: number; evFile: string }
+interface PyOut { cpu: { eigvalsh64: number }; eigvalsh64: number; eigvalsh32?: number; svd?: number; blas: Record<string, unknown>[]; numpy: string; scipy: string; maxrss_mb: number }
+interface OurOut { name: string; time: number; cpu: number; gram: number; tridiagonal: number; ql: number; maxrssMb: number; evFile: string }
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -83,7 +88,7 @@ function child(): void {
   const M = Number(arg('--M')), N = Number(arg('--N')), fma = arg('--fma') === '1', reps = Number(arg('--reps') ?? 1);
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createWasmSpectrumBackend } = require('../src/engine/wasmSpectrum') as typeof import('../src/engine/wasmSpectrum');
-  const be = createWasmSpectrumBackend({ threads: 2, fma });
+  const be = createWasmSpectrumBackend({ threads: Number(arg('--threads') ?? 2), fma });
   const buf = fs.readFileSync(file);
   const W = new Float32Array(buf.buffer, buf.byteOffset, M * N);
   const warm = matrix(256, 1024, 99);
@@ -92,26 +97,29 @@ function child(): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); // let background tier-up finish
   const res: OurOut[] = [];
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const ev = be.gramEigenvalues(W, M, N);
     const t = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cu = process.cpuUsage(c0);
     const last = be.info().last!;
     const evFile = `${file}.ours.${fma ? 'fma' : 'simd'}.f64`;
     fs.writeFileSync(evFile, Buffer.from(ev.buffer, ev.byteOffset, ev.byteLength));
-    res.push({ name: be.info().name, time: t, gram: last.gram, tridiagonal: last.tridiagonal, ql: last.ql, maxrssMb: process.resourceUsage().maxRSS / 1024, evFile });
+    res.push({ name: be.info().name, time: t, cpu: (cu.user + cu.system) / 1e6, gram: last.gram, tridiagonal: last.tridiagonal, ql: last.ql, maxrssMb: process.resourceUsage().maxRSS / 1024, evFile });
   }
   be.dispose();
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 
-function runOurs(file: string, M: number, N: number, fma: boolean): OurOut {
-  const r = spawnSync(process.execPath, [__filename, '--child', file, '--M', String(M), '--N', String(N), '--fma', fma ? '1' : '0'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function runOurs(file: string, M: number, N: number, fma: boolean, threads = 2): OurOut {
+  const r = spawnSync(process.execPath, [__filename, '--child', file, '--M', String(M), '--N', String(N), '--fma', fma ? '1' : '0', '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as OurOut[])[0];
 }
 
-function runPython(py: string, script: string, file: string, M: number, N: number, svd: boolean, coretype: string | null, evOut: string, f32: boolean): PyOut {
+function runPython(py: string, script: string, file: string, M: number, N: number, svd: boolean, coretype: string | null, evOut: string, f32: boolean, threads?: number): PyOut {
   const env: NodeJS.ProcessEnv = { ...process.env };
+  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (coretype) env.OPENBLAS_CORETYPE = coretype;
@@ -200,5 +208,38 @@ function main(): void {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
+/**
+ * `--cpu-1t`: one thread each (OPENBLAS_NUM_THREADS=1; our engine with threads: 1) and CPU seconds
+ * (process CPU time) instead of wall time. On a shared, overloaded machine this estimates what each
+ * side costs per core, which wall-clock times there cannot show.
+ */
+function cpuOneThread(): void {
+  const sizes = (arg('--sizes') ?? '1024x4096,2048x8192').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+  const rounds = Number(arg('--rounds') ?? 3);
+  const py = process.env.ESDLAB_REF_PYTHON ?? '/work/refvenv/bin/python';
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'esdlab-bench-spectrum-'));
+  const script = path.join(tmp, 'ref.py');
+  fs.writeFileSync(script, PY);
+  console.log(`# bench/spectrum --cpu-1t — node ${process.version}, ${new Date().toISOString()}: CPU seconds, 1 thread each, medians of ${rounds}`);
+  console.log('| W (f32) | ours CPU s | ours+FMA CPU s | numpy Gram+eigvalsh f64 CPU s (1 thread, auto kernels) | ours ÷ numpy (simd / fma) | load (1 min) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [M, N] of sizes) {
+    const file = path.join(tmp, `w${M}x${N}.f32`);
+    fs.writeFileSync(file, Buffer.from(matrix(M, N, 1000 + M).buffer));
+    const a: number[] = [], b: number[] = [], c: number[] = [];
+    const load0 = os.loadavg()[0];
+    for (let r = 0; r < rounds; r++) {
+      c.push(runPython(py, script, file, M, N, false, null, '', false, 1).cpu.eigvalsh64);
+      a.push(runOurs(file, M, N, false, 1).cpu);
+      b.push(runOurs(file, M, N, true, 1).cpu);
+      process.stderr.write(`  ${M}x${N} round ${r + 1}: ours ${a[r].toFixed(3)}, fma ${b[r].toFixed(3)}, numpy ${c[r].toFixed(3)} CPU s (load ${os.loadavg()[0].toFixed(1)})\n`);
+    }
+    const [x, y, z] = [median(a), median(b), median(c)];
+    console.log(`| ${M}×${N} | ${x.toFixed(3)} | ${y.toFixed(3)} | ${z.toFixed(3)} | ${(x / z).toFixed(2)}× / ${(y / z).toFixed(2)}× | ${load0.toFixed(1)}–${os.loadavg()[0].toFixed(1)} |`);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
 if (process.argv.includes('--child')) child();
+else if (process.argv.includes('--cpu-1t')) cpuOneThread();
 else main();
