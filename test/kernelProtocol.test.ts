@@ -208,7 +208,7 @@ for (let i = 1; i <= 2000; i++) {
     expect(Number(again.stdout)).toBe(stoppedAt); // the loop is not running on in the background
   });
 
-  test('interrupt_request on control (interrupt_mode: message) and tslab pass-through requests (complete, is_complete)', async () => {
+  test('interrupt_request on control (interrupt_mode: message), history_request, and tslab pass-through requests (complete, is_complete)', async () => {
     const pending = k.request('shell', 'execute_request', { code: 'console.log("parked");\nawait new Promise((r) => setTimeout(r, 600000));', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
     await k.waitFor(() => k.iopubMsgs.some((m) => m.header.msg_type === 'stream' && m.content.text === 'parked\n'), 60000, 'parked');
     const ir = await k.request('control', 'interrupt_request', {});
@@ -221,6 +221,9 @@ for (let i = 1; i <= 2000; i++) {
     expect(comp.content.matches).toContain('floor');
     const ic = await k.request('shell', 'is_complete_request', { code: 'function f() {' });
     expect(ic.content.status).toBe('incomplete');
+    const hist = await k.request('shell', 'history_request', { output: false, raw: true, hist_access_type: 'tail', n: 10 });
+    expect(hist.header.msg_type).toBe('history_reply');
+    expect(hist.content).toEqual({ status: 'ok', history: [] });
   });
 
   test('a second copy of the library (as a notebook may load) reaches the kernel through the global symbol', async () => {

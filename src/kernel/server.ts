@@ -4,7 +4,7 @@
  * {@link CommZmqServer} subclasses tslab's exported `ZmqServer` (no fork). Every shell/control
  * message is first parsed and signature-checked here (HMAC over the four JSON frames only); a bad
  * one is dropped and logged. `comm_open`/`comm_msg`/`comm_close`/`comm_info_request`,
- * `shutdown_request` and `interrupt_request` are handled here with busy/idle status around each;
+ * `history_request`, `shutdown_request` and `interrupt_request` are handled here with busy/idle status around each;
  * everything else goes to tslab. Messages the kernel sends by itself (comm traffic, displays) get the
  * right parent header: the frontend message being handled (tracked across `await`s with
  * AsyncLocalStorage) or else the execute request of the cell that is actually running (not merely
@@ -157,6 +157,10 @@ export class CommZmqServer extends jupyter.ZmqServer {
             this.opts.interrupt();
             return this.reply(sock, msg, 'interrupt_reply', { status: 'ok' });
           });
+          return;
+        case 'history_request':
+          // tslab keeps no history; an empty answer keeps consoles from waiting for a reply forever.
+          await this.withStatus(msg, () => this.reply(sock, msg, 'history_reply', { status: 'ok', history: [] }));
           return;
         case 'shutdown_request':
           await this.handleShutdownRequest(sock, msg);
