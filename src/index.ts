@@ -34,3 +34,4 @@ export * from './display/notebookProgress';
 export * from './engine';
 import { installDefaultSpectrumBackend } from './engine/install';
 installDefaultSpectrumBackend();
+export { openTflite } from './io/tflite';

@@ -52,6 +52,7 @@ describe('fuzzing the loaders accepts only typed errors', () => {
     ['seq_state_dict.bin', 'x.bin', 6],
     ['wwflat/ww_config.json', 'ww', 7],
     ['tiny.onnx', 'x.onnx', 9],
+    ['tflite/face_detection_short_range.tflite', 'x.tflite', 12, 60],
     // HDF5 runs in a worker (≈1 s to start) and some corrupted files make the HDF5 library loop: fewer
     // iterations, and a 5 s request limit that turns a hang into a typed error
     ['tiny_keras.h5', 'x.h5', 10, 30],

@@ -12,6 +12,7 @@ import { openOnnx } from './onnx';
 import { openPytorch, openPytorchIndex } from './pytorch';
 import { openSafetensors, openSafetensorsDir, openSafetensorsIndex } from './safetensors';
 import { openTfjs } from './tfjs';
+import { openTflite } from './tflite';
 import { openWwFlatFiles } from './wwFlatFiles';
 
 /** A format-specific opener, registered by name. */
@@ -38,6 +39,7 @@ registerModelFormat('pytorch', (f) => openPytorch(f));
 registerModelFormat('pytorch-index', (f) => openPytorchIndex(f));
 registerModelFormat('onnx', openOnnx);
 registerModelFormat('keras', openKeras);
+registerModelFormat('tflite', openTflite);
 
 async function magic(file: string): Promise<Uint8Array> {
   const h = await fsp.open(file, 'r');
