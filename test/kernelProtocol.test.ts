@@ -50,6 +50,8 @@ describe('esdlab kernel over ZeroMQ', () => {
     expect(info.header.msg_type).toBe('kernel_info_reply');
     expect(info.content.implementation).toBe('esdlab');
     expect(info.content.protocol_version).toBe('5.3');
+    expect(info.content.status).toBe('ok');
+    expect((info.content.language_info as { name: string }).name).toBe('typescript');
     const { reply, out, stdout } = await k.execute('const x: number = 40 + 2;\nx');
     expect(reply.content.status).toBe('ok');
     expect(stdout).toBe('42\n');

@@ -60,6 +60,7 @@ export class TrackingHandler extends jupyter.JupyterHandlerImpl {
     r.implementation_version = this.identity.version;
     r.banner = `esdlab ${this.identity.version} TypeScript kernel (tslab ${this.identity.tslabVersion}, Jupyter comms and widgets)`;
     r.language_info.version = '5.0';
+    (r as unknown as { status: string }).status = 'ok'; // required by messaging 5.x, missing in tslab's reply
     return r;
   }
 }
