@@ -113,6 +113,19 @@ describe('explorer spec in vega (kernel-free sliders)', () => {
     expect(st.classText).toBe(alphaClass(ref.alpha as number).label);
   });
 
+  test('ties: rounded eigenvalues give the same α and D as closedFormFit', async () => {
+    const tied = ev.map((v) => Math.round(v * 20) / 20).filter((v) => v > 0);
+    const ts = esdExplorerSpec({ name: 'tied', eigenvalues: tied });
+    const { view, compiled } = await viewOf(ts);
+    view.signal('lxmin', Math.log10(1.5));
+    await view.runAsync();
+    const st = statsRow(view, compiled);
+    const ref = closedFormFit(tied, view.signal('xmin'), null);
+    expect(st.nTail).toBe(ref.nTail);
+    expect(st.alpha).toBeCloseTo(ref.alpha as number, 12);
+    expect(st.D).toBeCloseTo(ref.D as number, 12);
+  });
+
   test('host mode has no bound inputs and draws the given fit', async () => {
     const host = esdExplorerSpec({ name: 'h', eigenvalues: ev, fit: { alpha: 2.5, xmin: 2, xmax: null, D: 0.05, sigma: 0.1, nTail: 100 } }, { interactive: 'host' });
     expect((host.params as { bind?: unknown }[]).some((p) => p.bind)).toBe(false);

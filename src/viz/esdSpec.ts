@@ -86,7 +86,14 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
   for (const s of data.spikes ?? []) if (Number.isFinite(s) && s > 0) staticRows.push({ kind: 'spike', ev: s });
   for (let i = 0; i < curvePoints; i++) rows.push({ kind: 'line', t: i / (curvePoints - 1) });
   rows.push({ kind: 'stats' });
-  if (mode === 'vega') for (let i = 0; i < sorted.length; i++) rows.push({ kind: 'ev', ev: sorted[i] });
+  if (mode === 'vega') {
+    // r: index in ascending order; rt: number of values ≤ this one (ties share the last index + 1),
+    // so the ECDF inside the window is (rt − i0)/n with i0 the index of the window's first value.
+    let j = sorted.length - 1;
+    const rts = new Array<number>(sorted.length);
+    for (let i = sorted.length - 1; i >= 0; i--) { if (i < j && sorted[i] !== sorted[i + 1]) j = i; rts[i] = j + 1; }
+    for (let i = 0; i < sorted.length; i++) rows.push({ kind: 'ev', ev: sorted[i], r: i, rt: rts[i] });
+  }
 
   const lmin = Math.log10(minEv);
   const lmax = Math.log10(maxEv);
@@ -113,13 +120,12 @@ export function esdExplorerSpec(data: EsdViewData, options: EsdSpecOptions = {})
       { calculate: `datum.kind === 'ev' && datum.ev >= xmin * ${1 - tol} && datum.ev <= xmax * ${1 + tol} ? 1 : 0`, as: 'inTail' },
       { calculate: `datum.kind === 'ev' && datum.ev > xmax * ${1 + tol} ? 1 : 0`, as: 'above' },
       { calculate: 'datum.inTail === 1 ? log(datum.ev / xmin) : 0', as: 'lx' },
-      { joinaggregate: [{ op: 'sum', field: 'inTail', as: 'nTail' }, { op: 'sum', field: 'lx', as: 'slx' }, { op: 'sum', field: 'above', as: 'nAbove' }] },
+      { calculate: 'datum.inTail === 1 ? datum.r : 1e300', as: 'rIn' },
+      { joinaggregate: [{ op: 'sum', field: 'inTail', as: 'nTail' }, { op: 'sum', field: 'lx', as: 'slx' }, { op: 'sum', field: 'above', as: 'nAbove' }, { op: 'min', field: 'rIn', as: 'i0' }] },
       { calculate: 'datum.nTail >= 2 && datum.slx > 0 ? 1 + datum.nTail / datum.slx : NaN', as: 'alpha' },
       { calculate: `xmax < maxEv * ${1 - 1e-12} && isFinite(datum.alpha) ? pow(xmax / xmin, 1 - datum.alpha) : 0`, as: 'rtrunc' },
-      // ECDF = (window points ≤ λ)/n: a running sum over all rows sorted by λ (peers included). A
-      // window groupby on inTail would be simpler but vega does not regroup rows whose group changed.
-      { window: [{ op: 'sum', field: 'inTail', as: 'cumTail' }], sort: [{ field: 'ev', order: 'ascending' }], frame: [null, 0] },
-      { calculate: 'datum.inTail === 1 ? abs(datum.cumTail / datum.nTail - (1 - pow(datum.ev / xmin, 1 - datum.alpha)) / (1 - datum.rtrunc)) : 0', as: 'dks' },
+      // ECDF = (window points ≤ λ)/n from the precomputed ranks: no sort on a slider move.
+      { calculate: 'datum.inTail === 1 ? abs((datum.rt - datum.i0) / datum.nTail - (1 - pow(datum.ev / xmin, 1 - datum.alpha)) / (1 - datum.rtrunc)) : 0', as: 'dks' },
       { joinaggregate: [{ op: 'max', field: 'dks', as: 'D' }] },
       { calculate: 'isFinite(datum.alpha) ? (datum.alpha - 1) / sqrt(datum.nTail) : NaN', as: 'sigma' },
     );
