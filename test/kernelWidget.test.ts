@@ -198,6 +198,29 @@ describe('WidgetModel over the kernel comm manager', () => {
     expect(mgr.commInfo()).toEqual({ status: 'ok', comms: {} });
   });
 
+  test('kernel-side close sends comm_close once; echo can be turned off; a closed model re-opens with the same id', async () => {
+    const { io, sent } = fakeIo();
+    const mgr = new KernelCommManager(io);
+    const w = new RangeWidget(SPEC, { xmin: 1, xmax: 2, values: new Float64Array(0), label: '' }, { manager: mgr, echo: false });
+    w.open();
+    const closes: string[] = [];
+    w.on('close', (e) => closes.push(e.source));
+    sent.length = 0;
+    await mgr.handleMsg(frontendMsg('comm_msg', { comm_id: w.modelId, data: { method: 'update', state: { xmax: 3 }, buffer_paths: [] } }));
+    expect(sent).toEqual([]); // no echo_update, and nothing else changed
+    expect(w.get('xmax')).toBe(3);
+    w.close();
+    w.close();
+    expect(sent.map((m) => [m.type, m.content.comm_id])).toEqual([['comm_close', w.modelId]]);
+    expect(closes).toEqual(['kernel']);
+    expect(w.commLive).toBe(false);
+    w.set({ xmin: 9 }); // local only now
+    expect(sent).toHaveLength(1);
+    expect(w.open()).toBe(true);
+    const reopen = sent[sent.length - 1];
+    expect([reopen.type, reopen.content.comm_id, (reopen.content.data as { state: JsonObject }).state.xmin]).toEqual(['comm_open', w.modelId, 9]);
+  });
+
   test('a target handler that throws closes its comm and propagates', async () => {
     const { io, sent } = fakeIo();
     const mgr = new KernelCommManager(io);
