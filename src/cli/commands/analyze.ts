@@ -1,7 +1,7 @@
 /**
  * `esdlab analyze [PATH|URL|hf:org/model] [--json|--csv] [--html report.html] [--layers …]
  * [--normalize N|none] [--ww] [--min-evals K] [--max-evals K] [--max-N K] [--base PATH]
- * [--format NAME] [--no-progress]`: one row per layer on stdout (text table, JSON or CSV), a
+ * [--lora product|separate] [--format NAME] [--no-progress]`: one row per layer on stdout (text table, JSON or CSV), a
  * progress bar on stderr, optionally a self-contained HTML report. With no PATH it analyzes the
  * embedded default model (see src/io/defaultModel.ts).
  */
@@ -29,11 +29,12 @@ export interface ModelArgs {
   base: string | null;
   format: string | null;
   progress: boolean;
+  lora: 'product' | 'separate';
 }
 
 /** Parses the shared model-command arguments; INVALID_ARGUMENT on anything unknown or malformed. */
 export function parseModelArgs(argv: string[], command: string): ModelArgs {
-  const a: ModelArgs = { path: null, output: 'text', html: null, layers: [], normalize: null, ww: false, base: null, format: null, progress: true };
+  const a: ModelArgs = { path: null, output: 'text', html: null, layers: [], normalize: null, ww: false, base: null, format: null, progress: true, lora: 'product' };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new EsdlabError('INVALID_ARGUMENT', `${flag} needs a value`);
@@ -68,6 +69,13 @@ export function parseModelArgs(argv: string[], command: string): ModelArgs {
       case '--base': a.base = value(i, t); i++; break;
       case '--format': a.format = value(i, t); i++; break;
       case '--no-progress': a.progress = false; break;
+      case '--lora': {
+        const v = value(i, t);
+        if (v !== 'product' && v !== 'separate') throw new EsdlabError('INVALID_ARGUMENT', `--lora must be product or separate, got '${v}'`);
+        a.lora = v;
+        i++;
+        break;
+      }
       default:
         if (t.startsWith('--')) throw new EsdlabError('INVALID_ARGUMENT', `unknown option ${t} (see esdlab --help)`);
         if (a.path !== null) throw new EsdlabError('INVALID_ARGUMENT', `${command} takes one model PATH, got '${a.path}' and '${t}'`);
@@ -110,7 +118,7 @@ export function analyzeOptionsOf(a: ModelArgs): AnalyzeOptions {
   if (a.ww) layerOptions.preset = 'ww';
   if (a.normalize) layerOptions.normalize = a.normalize;
   return {
-    layers: a.layers, layerOptions,
+    layers: a.layers, layerOptions, lora: a.lora,
     ...(a.min_evals !== undefined ? { min_evals: a.min_evals } : {}),
     ...(a.max_evals !== undefined ? { max_evals: a.max_evals } : {}),
     ...(a.max_N !== undefined ? { max_N: a.max_N } : {}),
@@ -122,7 +130,7 @@ export function analyzeOptionsOf(a: ModelArgs): AnalyzeOptions {
 /** `esdlab analyze`. */
 export const analyzeCommand: Command = {
   name: 'analyze',
-  usage: 'esdlab analyze [PATH|URL|hf:org/model] [--json|--csv] [--html report.html] [--layers IDS,NAMES,TYPES] [--normalize N|none] [--ww] [--min-evals K] [--max-evals K] [--max-N K] [--base PATH] [--format NAME] [--no-progress]',
+  usage: 'esdlab analyze [PATH|URL|hf:org/model] [--json|--csv] [--html report.html] [--layers IDS,NAMES,TYPES] [--normalize N|none] [--ww] [--min-evals K] [--max-evals K] [--max-N K] [--base PATH] [--lora product|separate] [--format NAME] [--no-progress]',
   summary: 'analyze every layer of a model (safetensors, PyTorch, ONNX, Keras, TF.js, TFLite, .npz, WeightWatcher flat files); no PATH = the embedded default model',
   async run(argv: string[], io: CliIO): Promise<number> {
     const a = parseModelArgs(argv, 'analyze');

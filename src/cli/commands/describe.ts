@@ -24,7 +24,7 @@ export const describeCommand: Command = {
     const target = a.path ?? defaultModelPath();
     if (a.path === null) io.err(`esdlab describe: no PATH given, using the default model: ${DEFAULT_MODEL.description}\n`);
     const d = await describe(target, {
-      layers: a.layers,
+      layers: a.layers, lora: a.lora,
       ...(a.min_evals !== undefined ? { min_evals: a.min_evals } : {}),
       ...(a.max_evals !== undefined ? { max_evals: a.max_evals } : {}),
       ...(a.max_N !== undefined ? { max_N: a.max_N } : {}),
