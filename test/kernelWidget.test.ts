@@ -299,4 +299,22 @@ describe('without a kernel (plain Node, stock tslab absent)', () => {
     expect(() => uninterruptible(ev('done', 3, 'fc2'))).not.toThrow();
     expect((sent[sent.length - 1].content.data as Record<string, string>)['text/plain']).toBe('layers: 3/3 [####################] 100% done in 4.5 s');
   });
+
+  test('stock tslab without the internal sink: one preferred MIME type via display.raw', () => {
+    setCommManager(null);
+    const raw: Array<[string, unknown]> = [];
+    const g = globalThis as unknown as { __tslab__?: unknown };
+    g.__tslab__ = { require: (id: string) => (id === 'tslab' ? { display: { raw: (m: string, v: unknown) => raw.push([m, v]) } } : undefined) };
+    try {
+      const r = display({ vegaLite: { mark: 'bar' }, svg: '<svg/>', text: 't' });
+      expect(r.route).toBe('tslab-single');
+      expect(raw).toEqual([['application/vnd.vegalite.v5+json', { mark: 'bar' }]]);
+      display({ svg: '<svg/>', text: 't' });
+      expect(raw[1]).toEqual(['image/svg+xml', '<svg/>']);
+      expect(inNotebook()).toBe(true);
+    } finally {
+      delete g.__tslab__;
+    }
+    expect(inNotebook()).toBe(false);
+  });
 });
