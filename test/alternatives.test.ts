@@ -24,6 +24,7 @@ import * as path from 'path';
 import {
   ALTERNATIVE_DISTRIBUTIONS,
   DistributionName,
+  DistributionParams,
   cutTail,
   fitDistribution,
   logLikelihood,
@@ -112,6 +113,19 @@ describe('against powerlaw 1.5 (reference cases)', () => {
           expect(relDiff(l.reduce((s, v) => s + v, 0), fit.logLikelihood)).toBeLessThan(1e-12);
           expect(fit.n).toBe(c.nTail);
           expect(JSON.parse(JSON.stringify(fit))).toEqual(fit);
+          // (4) a maximum: moving any fitted parameter by ±1e-5 (relative) does not raise the likelihood
+          if (fit.fixed === null) {
+            const P = fit.params as Record<string, number | null>;
+            const keys = Object.keys(P).filter((k) => typeof P[k] === 'number' && !(k === 'Lambda' && 'lnLambda' in P));
+            for (const k of keys) {
+              for (const sgn of [1, -1]) {
+                const v = P[k] as number;
+                const moved = { ...fit, params: { ...P, [k]: v === 0 ? sgn * 1e-12 : v * (1 + sgn * 1e-5) } as DistributionParams };
+                const l2 = logLikelihood(moved, tail);
+                expect(l2).toBeLessThanOrEqual(fit.logLikelihood + 1e-11 * Math.abs(fit.logLikelihood) + 1e-10);
+              }
+            }
+          }
         });
       }
     });

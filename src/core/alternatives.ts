@@ -41,7 +41,7 @@ import {
   stretchedLowerBoundary,
   stretchedParams,
 } from './alternativesDiscrete';
-import { lnErfc, lnErfcx, lnUpperGamma, log1mexp } from './specialFunctions';
+import { lnErfcRatio, lnErfcx, lnUpperGamma, log1mexp } from './specialFunctions';
 
 /** The distributions powerlaw 1.5 fits (its attribute names). */
 export type DistributionName =
@@ -347,9 +347,8 @@ function normalizer(name: DistributionName, p: DistributionParams, xmin: number,
       // ln(σ√(π/2)) + ln erfcx(w0)
       let lz = Math.log(s) + LN_SQRT_PI_2 + lnErfcx(w0);
       if (xmax !== null) {
-        const w1 = (Math.log(xmax) - mu) / (SQRT2 * s);
-        // erfc(w0) − erfc(w1) = erfc(w0)(1 − erfc(w1)/erfc(w0))
-        lz += log1mexp(lnErfc(w1) - lnErfc(w0));
+        // erfc(w0) − erfc(w1) = erfc(w0)(1 − erfc(w1)/erfc(w0)), the ratio without forming ±w²
+        lz += log1mexp(lnErfcRatio(w0, Math.log(xmax / xmin) / (SQRT2 * s)));
       }
       return lz;
     }
@@ -559,10 +558,7 @@ function fitLognormal(st: TailStats, positive: boolean): DistributionFit {
     const th1 = m / (tau * tau);
     const w0 = (t0 - m) / (SQRT2 * tau);
     let lz = Math.log(tau) + LN_SQRT_PI_2 + lnErfcx(w0);
-    if (t1 !== null) {
-      const w1 = (t1 - m) / (SQRT2 * tau);
-      lz += log1mexp(lnErfc(w1) - lnErfc(w0));
-    }
+    if (t1 !== null) lz += log1mexp(lnErfcRatio(w0, (t1 - t0) / (SQRT2 * tau)));
     return -(th1 * T1 + th2 * T2) + n * lz;
   };
   const lnTauLo = Math.log(1e-4);
