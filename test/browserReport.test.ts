@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { renderReportHtml } from '../src/report';
 import { fitPowerLaw } from '../src/core/powerlaw';
+import { classifyPhase } from '../src/core/phases';
+import { fitMpRobust } from '../src/core/mpFit';
 import { artifactsDir, describeWithChromium, heavyTailedEigenvalues, launchChromium } from './browserHarness';
 
 const EVIL = '<img src=x onerror="window.__pwned=1">fc<script>window.__pwned=2</script>';
@@ -76,6 +78,11 @@ describeWithChromium('HTML report in Chromium (no server)', () => {
     expect(alpha1).toBeCloseTo(ref.alpha, 12);
     expect(Number(await stats.getAttribute('data-ntail'))).toBe(ref.nTail);
     await expect(page.locator('#esdlab-explorer-0 .esdlab-alpha .esdlab-v').textContent()).resolves.toContain(ref.alpha.toFixed(4));
+    // the phase badge follows the window: the core's classifier at the refit (N = 2400, M = 1200)
+    const spec = { eigenvalues: Float64Array.from(ev0), N: 2400, M: 1200 };
+    const ph = classifyPhase(spec, { powerLaw: { alpha: ref.alpha, xmin: ref.xmin, D: ref.D, nTail: ref.nTail, status: 'success' }, mp: fitMpRobust(spec) });
+    await expect(page.locator('#esdlab-explorer-0 .esdlab-badge').textContent()).resolves.toBe(`${ph.phase}${ph.subclass ? ` (${ph.subclass})` : ''}`);
+    await expect(page.locator('#esdlab-explorer-0 .esdlab-evidence').textContent()).resolves.toContain(ph.summary);
     // the chart's own text follows the refit
     const svgText = await page.locator('#esdlab-explorer-0 svg').innerHTML();
     expect(svgText).toContain(`α = ${ref.alpha.toFixed(3)}`);

@@ -37,8 +37,12 @@ export interface ReportLayerRow {
   sigma_mp?: number | null;
   /** Top of the MP bulk (eigenvalues above are drawn as spikes). */
   bulk_max?: number | null;
-  /** Phase: a name, or the classifier's object. */
+  /** Phase: a name (with `phase_subclass`, `phase_summary` columns), or the classifier's object. */
   phase?: string | PhaseView | null;
+  /** Heavy-tailed subclass column. */
+  phase_subclass?: string | null;
+  /** Phase evidence in words. */
+  phase_summary?: string | null;
   /** Likelihood-ratio comparisons. */
   comparisons?: { [alternative: string]: ComparisonView } | null;
   /** Row status (`success`, `failed`, …). */
@@ -75,7 +79,11 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 /** The phase of a row as a {@link PhaseView} (a bare string becomes `{phase}`). */
 export function phaseOf(row: ReportLayerRow): PhaseView | null {
   const p = row.phase;
-  if (typeof p === 'string' && p) return { phase: p };
+  if (typeof p === 'string' && p) {
+    // analyzeLayer's columns: phase, phase_subclass, phase_summary
+    const sub = row.phase_subclass, sum = row.phase_summary;
+    return { phase: p, subclass: typeof sub === 'string' && sub ? sub : undefined, summary: typeof sum === 'string' && sum ? sum : undefined };
+  }
   if (p && typeof p === 'object' && typeof p.phase === 'string') {
     return { phase: p.phase, subclass: typeof p.subclass === 'string' ? p.subclass : undefined, summary: typeof p.summary === 'string' ? p.summary : undefined };
   }
@@ -114,7 +122,9 @@ export function explorerDataOf(input: ReportInput, i: number): EsdViewData | nul
   const mp: MpView | null = sigmaMp !== null && sigmaMp > 0 && Q !== null && Q >= 1 ? { sigma2: sigmaMp * sigmaMp, Q } : null;
   const bulkMax = num(row.bulk_max);
   const spikes = bulkMax !== null ? values.filter((v) => v > bulkMax) : null;
-  return { name: String(row.name), eigenvalues: values, fit: fitOf(row), mp, spikes, phase: phaseOf(row), comparisons: row.comparisons ?? null };
+  const N = num(row.N), M = num(row.M);
+  const dims = N !== null && M !== null && N > 0 && M > 0 ? { N: Math.max(N, M), M: Math.min(N, M) } : null;
+  return { name: String(row.name), eigenvalues: values, fit: fitOf(row), mp, spikes, phase: phaseOf(row), comparisons: row.comparisons ?? null, dims };
 }
 
 /** Dashboard rows (name, α, phase) of the input. */

@@ -74,6 +74,8 @@ export interface EsdViewData {
   phase?: PhaseView | null;
   /** Likelihood-ratio comparisons keyed by alternative name. */
   comparisons?: { [alternative: string]: ComparisonView } | null;
+  /** Matrix dimensions (N ≥ M); with them the browser re-classifies the phase on every refit. */
+  dims?: { N: number; M: number } | null;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface EsdExplorerState {
   fit_source: 'kernel' | 'browser';
   /** Browser refit time of the last slider move, ms. */
   refit_ms: number | null;
+  /** Matrix dimensions (N ≥ M) when known: the browser then re-classifies the phase as it refits. */
+  dims: { N: number; M: number } | null;
 }
 
 /** A spectrum: an `esd()` result, or eigenvalues with the matrix dimensions. */
@@ -139,7 +141,7 @@ export class EsdExplorerWidget extends WidgetModel<EsdExplorerState> {
     const fv = fitView(initial);
     super(widgetSpec('EsdExplorerModel', 'EsdExplorerView'), {
       name, eigenvalues: Array.from(values), fit: fv, mp, spikes, phase: phaseView(phase), comparisons,
-      xmin: fv ? fv.xmin : null, xmax: fv ? fv.xmax : null, fit_source: 'kernel', refit_ms: null,
+      xmin: fv ? fv.xmin : null, xmax: fv ? fv.xmax : null, fit_source: 'kernel', refit_ms: null, dims,
     }, options);
     this.values = values;
     this.dims = dims;
@@ -184,7 +186,7 @@ export class EsdExplorerWidget extends WidgetModel<EsdExplorerState> {
   /** The view model the spec builders take. */
   explorerData(): EsdViewData {
     const s = this.getState();
-    return { name: s.name, eigenvalues: this.values, fit: s.fit, mp: s.mp, spikes: s.spikes, phase: s.phase, comparisons: s.comparisons };
+    return { name: s.name, eigenvalues: this.values, fit: s.fit, mp: s.mp, spikes: s.spikes, phase: s.phase, comparisons: s.comparisons, dims: s.dims };
   }
 
   /** One-line text summary (the text/plain fallback). */

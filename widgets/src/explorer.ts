@@ -13,7 +13,7 @@ import { esdExplorerSpec, explorerStart } from '../../src/viz/esdSpec';
 import { positiveSorted } from '../../src/viz/esdRows';
 import { alphaClass, phaseColor } from '../../src/viz/phaseStyle';
 import type { EsdViewData, FitView, PhaseView } from '../../src/viz/types';
-import { coreRefit, type RefitResult } from './refit';
+import { coreRefit, PhaseRefitter, type RefitResult } from './refit';
 
 /** Slider resolution (positions per slider; values are then snapped to the nearest eigenvalue). */
 const SLIDER_POSITIONS = 1000;
@@ -124,6 +124,8 @@ export async function mountExplorer(host: HTMLElement, data: EsdViewData, option
   let xmax: number | null = start.xmax >= start.maxEv ? null : start.xmax;
   let current: FitView | null = data.fit ?? null;
   let phase: PhaseView | null = data.phase ?? null;
+  // with the matrix dimensions the phase follows the window too (the core's classifier, in the page)
+  const phaser = data.dims && data.dims.N > 0 && data.dims.M > 0 ? new PhaseRefitter(sorted, data.dims) : null;
   sMin.input.value = String(toPos(xmin));
   sMax.input.value = String(toPos(xmax ?? start.maxEv));
 
@@ -175,6 +177,7 @@ export async function mountExplorer(host: HTMLElement, data: EsdViewData, option
   const refitNow = async (): Promise<BoundsChange> => {
     const r: RefitResult = coreRefit(sorted, xmin, xmax);
     current = r.fit;
+    if (phaser) phase = phaser.phaseAt(r.fit) ?? phase;
     renderStats(r.fit, r.reason);
     const change: BoundsChange = { xmin, xmax, fit: r.fit, reason: r.reason, ms: r.ms };
     root.dataset.refits = String(Number(root.dataset.refits ?? '0') + 1);

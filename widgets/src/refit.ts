@@ -4,7 +4,9 @@
  * truncating bound (the core's exact truncated MLE).
  */
 import { fitPowerLaw } from '../../src/core/powerlaw';
-import type { FitView } from '../../src/viz/types';
+import { fitMpRobust, type MpRobustFit } from '../../src/core/mpFit';
+import { classifyPhase } from '../../src/core/phases';
+import type { FitView, PhaseView } from '../../src/viz/types';
 
 /** Result of {@link coreRefit}: the fit (null when the core refuses, e.g. < 2 points) and why not. */
 export interface RefitResult {
@@ -35,5 +37,31 @@ export function coreRefit(values: ArrayLike<number>, xmin: number, xmax: number 
     return { fit: { alpha: f.alpha, xmin: f.xmin, xmax: f.xmax ?? null, D: f.D, sigma: f.sigma, nTail: f.nTail }, ms };
   } catch (e) {
     return { fit: null, reason: e instanceof Error ? e.message : String(e), ms: now() - t0 };
+  }
+}
+
+/**
+ * Re-classifies the phase at a (re)fit with the core's classifier, the MP fit computed once per layer.
+ * Returns null when the dimensions are unknown or the classifier refuses the input.
+ */
+export class PhaseRefitter {
+  private readonly mp: MpRobustFit | null;
+
+  constructor(private readonly sorted: Float64Array, private readonly dims: { N: number; M: number }) {
+    let mp: MpRobustFit | null = null;
+    try { mp = fitMpRobust({ eigenvalues: sorted, N: dims.N, M: dims.M }); } catch { mp = null; }
+    this.mp = mp;
+  }
+
+  /** The phase at `fit` (null fit: the classifier's "no power law" path). */
+  phaseAt(fit: FitView | null): PhaseView | null {
+    if (!this.mp) return null;
+    try {
+      const pl = fit ? { alpha: fit.alpha, xmin: fit.xmin, D: fit.D, nTail: fit.nTail, status: 'success' } : { alpha: null, xmin: null, D: null, nTail: null, status: 'failed' };
+      const r = classifyPhase({ eigenvalues: this.sorted, N: this.dims.N, M: this.dims.M }, { powerLaw: pl, mp: this.mp });
+      return { phase: r.phase, subclass: r.subclass, summary: r.summary };
+    } catch {
+      return null;
+    }
   }
 }

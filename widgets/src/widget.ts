@@ -33,7 +33,7 @@ export class EsdExplorerModel extends DOMWidgetModel {
     return {
       ...super.defaults(), ...moduleKeys('EsdExplorerModel', 'EsdExplorerView'),
       name: '', eigenvalues: [], fit: null, mp: null, spikes: null, phase: null, comparisons: null,
-      xmin: null, xmax: null, fit_source: 'kernel', refit_ms: null,
+      xmin: null, xmax: null, fit_source: 'kernel', refit_ms: null, dims: null,
     };
   }
   static model_name = 'EsdExplorerModel';
@@ -48,7 +48,7 @@ function explorerData(m: DOMWidgetModel): EsdViewData {
   return {
     name: String(m.get('name') ?? ''), eigenvalues: toNumbers(m.get('eigenvalues')),
     fit: m.get('fit') ?? null, mp: m.get('mp') ?? null, spikes: m.get('spikes') ?? null,
-    phase: m.get('phase') ?? null, comparisons: m.get('comparisons') ?? null,
+    phase: m.get('phase') ?? null, comparisons: m.get('comparisons') ?? null, dims: m.get('dims') ?? null,
   };
 }
 
