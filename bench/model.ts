@@ -8,8 +8,8 @@
  * `--rounds 3`, `--no-python`.
  * Python: $ESDLAB_REF_PYTHON or /work/refvenv/bin/python with weightwatcher 0.7.5.5 (installed without
  * torch: its WW_FLATFILES input needs none). The layers esdlab selects with WeightWatcher's default
- * filters (min_evals 10, max_evals 15000, max_N 50000) are written once as float32 `.npy` files in the
- * stored layout plus a `ww_config.json`; WeightWatcher runs `analyze(model=dir)` with its defaults, and
+ * filters (min_evals 10, max_evals 15000, max_N 50000) are written once as float32 `.npy` files (conv
+ * kernels in PyTorch layout, as WeightWatcher's flat files expect) plus a `ww_config.json`; WeightWatcher runs `analyze(model=dir)` with its defaults, and
  * esdlab runs `analyze(dir, {layerOptions: {preset: 'ww'}})` (λ = σ², WeightWatcher's conv2d scaling,
  * its xmin candidates and 1e-5 floor) on the same directory, so both read the same bytes. esdlab is also
  * timed on the original model file (its own loader, float16 decoding included).
@@ -39,6 +39,16 @@ function npyF32(shape: number[], data: ArrayLike<number>): Buffer {
   head.writeUInt16LE(h.length, 8);
   const body = Buffer.from(Float32Array.from(data).buffer);
   return Buffer.concat([head, Buffer.from(h, 'latin1'), body]);
+}
+
+/** Keras (kh, kw, in, out) → PyTorch (out, in, kh, kw), the layout WeightWatcher's flat files use. */
+function hwioToOihw(shape: number[], d: ArrayLike<number>): { data: Float32Array; shape: number[] } {
+  const [h, w, i, o] = shape;
+  const out = new Float32Array(d.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let b = 0; b < i; b++) for (let a = 0; a < o; a++) {
+    out[((a * i + b) * h + y) * w + x] = d[((y * w + x) * i + b) * o + a];
+  }
+  return { data: out, shape: [o, i, h, w] };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -74,7 +84,8 @@ async function main(): Promise<void> {
     const m = await openModelOrUrl(model);
     const layers: Record<string, unknown> = {};
     for (const l of d.layers) {
-      const t = await m.readTensor(l.longname);
+      let t = await m.readTensor(l.longname);
+      if (l.layout === 'keras' && t.shape.length === 4) t = hwioToOihw(t.shape, t.data); // flat files use PyTorch layout
       const file = `${l.layer_id}.weight.npy`;
       fs.writeFileSync(path.join(dir, file), npyF32(t.shape, t.data));
       layers[String(l.layer_id + 1)] = { name: l.name, longname: l.name, weightfile: file, biasfile: null, type: l.layer_type === 'embedding' ? 'dense' : l.layer_type, dims: JSON.stringify(t.shape) };

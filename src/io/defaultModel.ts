@@ -22,7 +22,7 @@ export const DEFAULT_MODEL = {
 export function defaultModelPath(): string {
   let entry: string;
   try {
-    entry = require.resolve(DEFAULT_MODEL.package);
+    entry = require.resolve(DEFAULT_MODEL.package, { paths: [__dirname, process.cwd()] });
   } catch {
     throw new EsdlabError('NOT_FOUND', `the default model needs the optional package ${DEFAULT_MODEL.package}: run \`npm install ${DEFAULT_MODEL.package}\` (or \`bash setup.sh\`), or pass a model PATH`);
   }
