@@ -5,12 +5,15 @@
  * Run (from the repository root; needs /usr/bin/chromium, see scripts/setup.d/20-chromium.sh):
  *   npx esbuild bench/refit.ts --bundle --platform=node --outfile=node_modules/.cache/esdlab-bench-refit.js \
  *     --external:playwright-core --external:esbuild && node node_modules/.cache/esdlab-bench-refit.js
- * Options: `--sizes 1000,4096,15000` (default), `--moves 40` (slider positions per size).
+ * Options: `--sizes 1000,4096,15000` (default), `--moves 40` (slider positions per size),
+ * `--vega-eval` (run the vega-params fallback with vega's compiled expressions, as JupyterLab's own
+ * renderer does, instead of the CSP-safe interpreter), `--renderer svg|canvas` (explorer chart).
  *
  * Columns, all measured in this run on the same data and the same xmin positions (medians, p95):
  *  - core: esdlab's fitPowerLaw at a fixed xmin in the page (what every slider move runs), no xmax;
  *  - core+xmax: the same with a truncating xmax (exact truncated MLE, numeric);
- *  - move: a whole slider move in the explorer (core refit + stats panel + vega chart redraw);
+ *  - move: a whole slider move in the explorer (core refit + phase re-classification with N = 2n,
+ *    M = n + stats panel + vega chart redraw);
  *  - vega-params: the kernel-free fallback (closed-form refit as vega transforms in the chart);
  *  - powerlaw: the reference tool, powerlaw 1.5 `Fit(data, xmin=x)` in Python
  *    ($ESDLAB_REF_PYTHON or /work/refvenv/bin/python; skipped with a note if absent).
@@ -83,11 +86,11 @@ async function main(): Promise<void> {
       const xmins: number[] = [];
       for (let k = 0; k < moves; k++) xmins.push(ev[Math.floor((0.3 + (0.65 * k) / Math.max(1, moves - 1)) * (n - 1))]);
       const xmaxT = ev[n - 1 - Math.max(2, Math.floor(0.01 * n))];
-      const data = { name: `bench n=${n}`, eigenvalues: ev, fit: { alpha: fit.alpha, xmin: fit.xmin, xmax: null, D: fit.D, sigma: fit.sigma, nTail: fit.nTail } };
+      const data = { name: `bench n=${n}`, eigenvalues: ev, fit: { alpha: fit.alpha, xmin: fit.xmin, xmax: null, D: fit.D, sigma: fit.sigma, nTail: fit.nTail }, dims: { N: 2 * n, M: n } };
       const vspec = esdExplorerSpec(data, { interactive: 'vega' });
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
       const html = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="a"></div><div id="b"></div>` +
-        `<script type="application/json" id="d">${jsonForScript({ data, vspec, xmins, xmaxT, renderer: arg('renderer', 'svg') })}</script><script>${scriptSafe(viewer)}</script></body></html>`;
+        `<script type="application/json" id="d">${jsonForScript({ data, vspec, xmins, xmaxT, renderer: arg('renderer', 'svg'), interpreter: !process.argv.includes('--vega-eval') })}</script><script>${scriptSafe(viewer)}</script></body></html>`;
       const file = path.join(tmp, `p${n}.html`);
       fs.writeFileSync(file, html);
       await page.goto(`file://${file}`);
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
         const sorted = Float64Array.from(ev);
         const core: number[] = [], coreX: number[] = [], move: number[] = [], vega: number[] = [];
         const h = await V.mountExplorer(document.getElementById('a'), D.data, { renderer: D.renderer });
-        const view = await V.embedSpec(document.getElementById('b'), D.vspec);
+        const view = await V.embedSpec(document.getElementById('b'), D.vspec, { interpreter: D.interpreter });
         for (let w = 0; w < 5; w++) { V.coreRefit(sorted, D.xmins[w], null); await h.setBounds(D.xmins[w], null); } // warm-up
         const alphas: number[] = [];
         for (const x of D.xmins) {

@@ -73,8 +73,10 @@ export async function boot(doc: Document = document): Promise<void> {
  * Embeds any vega-lite spec (e.g. the kernel-free `vega`-mode explorer spec) with the CSP-safe
  * interpreter; resolves to the vega View.
  */
-export async function embedSpec(host: HTMLElement, spec: object): Promise<unknown> {
-  const r = await embed(host, spec as never, { actions: false, ast: true, expr: expressionInterpreter, renderer: 'svg' });
+export async function embedSpec(host: HTMLElement, spec: object, options: { interpreter?: boolean } = {}): Promise<unknown> {
+  // interpreter: false = vega's own compiled expressions (needs eval; what JupyterLab's renderer does)
+  const csp = options.interpreter !== false;
+  const r = await embed(host, spec as never, csp ? { actions: false, ast: true, expr: expressionInterpreter, renderer: 'svg' } : { actions: false, renderer: 'svg' });
   return r.view;
 }
 
