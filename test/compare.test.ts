@@ -206,6 +206,15 @@ describe('unit cases', () => {
     expect.assertions(8);
   });
 
+  test('an alternative without a maximum-likelihood fit gives {R: null, p: null} and a reason', () => {
+    // two points at xmin and xmax: the stretched exponential's likelihood is unbounded on [1, 2]
+    const det = compareAllDetailed([1, 2], { alpha: 2.5, xmin: 1, xmax: 2 });
+    expect(det.failures.stretched_exponential).toMatch(/unbounded/);
+    expect(det.table.stretched_exponential).toEqual({ R: null, p: null });
+    expect(typeof det.table.exponential.p).toBe('number');
+    expect(JSON.parse(JSON.stringify(det.table))).toEqual(det.table);
+  });
+
   test('compareDistributions uses the shared range and rejects mismatched ones', () => {
     const c = cases.find((k) => k.name === 'csn:blackouts')!;
     const data = load(c);

@@ -393,7 +393,11 @@ function result(
   for (let i = 0; i < st.n; i++) ll += k(name, params, st.values[i], st.xmin);
   ll -= st.n * norm;
   if (!Number.isFinite(ll)) {
-    throw new EsdlabError('NOT_CONVERGED', `${name}: the fitted parameters give a non-finite log-likelihood (${ll})`);
+    // e.g. two points at xmin and xmax: densities concentrating on them make the likelihood unbounded
+    throw new EsdlabError(
+      'NOT_CONVERGED',
+      `${name}: no maximum-likelihood fit on this tail (n = ${st.n}): the likelihood is unbounded or the optimum degenerate (log-likelihood ${ll})`,
+    );
   }
   return {
     name,

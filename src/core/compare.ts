@@ -182,8 +182,8 @@ export interface PowerLawFitLike {
 export interface ComparisonEntry {
   /** Normalized log-likelihood ratio R/√(n·var) (> 0 favours the power law); null if undefined. */
   R: number | null;
-  /** p-value (χ²₁ for the nested truncated power law, Vuong otherwise). */
-  p: number;
+  /** p-value (χ²₁ for the nested truncated power law, Vuong otherwise); null when the alternative could not be fitted. */
+  p: number | null;
 }
 
 /** Power law vs each alternative, keyed by the alternative's name. */
@@ -208,6 +208,8 @@ export interface DetailedComparison {
   tests: Record<string, LikelihoodRatioResult>;
   /** The short table (same numbers as `tests`). */
   table: ComparisonTable;
+  /** Alternatives that could not be fitted (e.g. an unbounded likelihood on a tiny tail), with the reason. */
+  failures: Record<string, string>;
 }
 
 const TABLE_NAMES: DistributionName[] = ['lognormal', 'exponential', 'stretched_exponential', 'truncated_power_law'];
@@ -216,8 +218,10 @@ const TABLE_NAMES: DistributionName[] = ['lognormal', 'exponential', 'stretched_
  * Fits lognormal, exponential, stretched exponential and truncated power law on the tail of
  * `values` selected by `fit` (values in [fit.xmin, fit.xmax]) and compares the power law with
  * exponent fit.alpha against each. `R` is the normalized ratio (powerlaw's tests report it so);
- * the truncated power law uses the nested χ² test. Returns the detailed record; use `.table` for
- * the `{lognormal: {R, p}, …}` shape of `esdlab fit --compare --json`.
+ * the truncated power law uses the nested χ² test. An alternative without a maximum-likelihood fit
+ * (unbounded likelihood on a tiny or degenerate tail) gets `{R: null, p: null}` and its reason in
+ * `failures`. Returns the detailed record; use `.table` for the `{lognormal: {R, p}, …}` shape of
+ * `esdlab fit --compare --json`.
  */
 export function compareAllDetailed(values: ArrayLike<number>, fit: PowerLawFitLike, names: readonly DistributionName[] = TABLE_NAMES): DetailedComparison {
   const range = { xmin: fit.xmin, xmax: fit.xmax ?? null, discrete: fit.discrete ?? false };
@@ -226,21 +230,31 @@ export function compareAllDetailed(values: ArrayLike<number>, fit: PowerLawFitLi
   const lpl = logLikelihoods(powerLaw, tail);
   const fits: Record<string, DistributionFit> = {};
   const tests: Record<string, LikelihoodRatioResult> = {};
+  const failures: Record<string, string> = {};
   for (const name of names) {
     if (!ALTERNATIVE_DISTRIBUTIONS.includes(name)) throw new EsdlabError('INVALID_ARGUMENT', `'${name}' is not an alternative distribution`);
-    const f = fitDistribution(name, tail, range);
+    let f: DistributionFit;
+    try {
+      f = fitDistribution(name, tail, range);
+    } catch (e) {
+      if (e instanceof EsdlabError && e.code === 'NOT_CONVERGED') {
+        failures[name] = e.message;
+        continue;
+      }
+      throw e;
+    }
     fits[name] = f;
     tests[name] = loglikelihoodRatio(lpl, logLikelihoods(f, tail), { normalizedRatio: true }, ['power_law', name]);
   }
   const row = (name: string): ComparisonEntry =>
-    tests[name] ? { R: tests[name].R, p: tests[name].p } : { R: null, p: 1 };
+    tests[name] ? { R: tests[name].R, p: tests[name].p } : { R: null, p: null };
   const table: ComparisonTable = {
     lognormal: row('lognormal'),
     exponential: row('exponential'),
     stretched_exponential: row('stretched_exponential'),
     truncated_power_law: row('truncated_power_law'),
   };
-  return { powerLaw, fits, tests, table };
+  return { powerLaw, fits, tests, table, failures };
 }
 
 /**
