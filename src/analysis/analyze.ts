@@ -8,6 +8,7 @@ import { analyzeLayer } from '../core/analyzeLayer';
 import { analyzeModel, describeModel, type AnalyzeModelOptions, type LayerAnalyzer, type ModelAnalysis, type ModelDescription } from '../core/analyzeModel';
 import type { LayerFilterOptions } from '../core/layerFilter';
 import { modelSummary, type ModelSummary } from '../core/metrics';
+import { ProgressDisplay } from '../display/progress';
 import { asLayerSource, modelFromTensors, type LayersOfOptions, type Model } from '../io/model';
 import { openModelOrUrl, type OpenOptions } from './openAny';
 
@@ -37,6 +38,11 @@ export interface AnalyzeOptions extends Omit<AnalyzeModelOptions, 'base' | 'laye
   layerOptions?: Record<string, unknown>;
   /** A base model (path, URL, Model or tensors): rows analyze W − W_base. */
   base?: ModelInput;
+  /**
+   * In a notebook (esdlab kernel), show one updating progress line (layer i/n, name, ETA); default
+   * true. Silent outside a kernel. `onProgress` is called either way.
+   */
+  display?: boolean;
 }
 
 /** {@link analyze}'s result: the rows, skipped layers, options, and the WeightWatcher-style summary (means). */
@@ -49,9 +55,19 @@ export interface AnalysisResult extends ModelAnalysis {
  * are in memory at a time.
  */
 export async function analyze(input: ModelInput, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
-  const { base, ...rest } = options;
+  const { base, display, onProgress, ...rest } = options;
+  let bar: ProgressDisplay | null = null;
+  const progress = (e: Parameters<NonNullable<AnalyzeOptions['onProgress']>>[0]): void => {
+    if (display !== false) {
+      bar ??= new ProgressDisplay({ total: e.total, label: 'layers' });
+      const eta = e.etaMs === null ? '' : `, ETA ${Math.round(e.etaMs / 1000)} s`;
+      if (e.stage === 'start') bar.update(e.index - 1, `${e.name}${eta}`);
+      else if (e.index === e.total) bar.finish(`done in ${(e.elapsedMs / 1000).toFixed(1)} s`);
+    }
+    onProgress?.(e);
+  };
   const run = async (m: Model, b: Model | null): Promise<AnalysisResult> => {
-    const res = await analyzeModel(asLayerSource(m, options), analyzeLayer as unknown as LayerAnalyzer, { ...rest, ...(b ? { base: asLayerSource(b, options) } : {}) });
+    const res = await analyzeModel(asLayerSource(m, options), analyzeLayer as unknown as LayerAnalyzer, { ...rest, onProgress: progress, ...(b ? { base: asLayerSource(b, options) } : {}) });
     const ok = res.layers.filter((r) => r.status === 'success');
     return { ...res, summary: modelSummary(ok as Parameters<typeof modelSummary>[0]) };
   };
