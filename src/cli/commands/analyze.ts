@@ -102,7 +102,7 @@ function textOutput(res: AnalysisResult, label: string): string {
   if (res.skipped.length) {
     const reasons = new Map<string, number>();
     for (const k of res.skipped) {
-      const key = k.reason.replace(/\d+/g, '#');
+      const key = k.reason.replace(/^(num_evals|N) \d+ /, '$1 ');
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
     parts.push(`skipped: ${[...reasons].map(([r, n]) => `${n} × ${r}`).join('; ')} (--json lists them)\n`);
