@@ -96,6 +96,12 @@ describeWithChromium('HTML report in Chromium (no server)', () => {
     await page.waitForSelector('#esdlab-explorer-1[data-mounted="1"] svg', { timeout: 30000 });
     await expect(page.locator('#esdlab-explorer-1 .esdlab-name').textContent()).resolves.toBe('layer.1');
 
+    // the dashboard's metric selector re-plots another column
+    const sel = page.locator('#esdlab-dashboard select');
+    await expect(sel.locator('option').allTextContents()).resolves.toEqual(expect.arrayContaining(['alpha', 'D', 'sigma', 'N']));
+    await sel.selectOption('D');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#esdlab-dashboard svg .role-axis-title text')).some((t) => t.textContent === 'D'));
+
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);

@@ -129,7 +129,15 @@ export function explorerDataOf(input: ReportInput, i: number): EsdViewData | nul
 
 /** Dashboard rows (name, α, phase) of the input. */
 export function dashboardRows(input: ReportInput): DashboardLayer[] {
-  return input.layers.map((r) => ({ name: String(r.name), alpha: num(r.alpha), phase: phaseOf(r)?.phase ?? null }));
+  return input.layers.map((r) => {
+    const row: DashboardLayer = { name: String(r.name), alpha: num(r.alpha), phase: phaseOf(r)?.phase ?? null };
+    // every other finite numeric column can be chosen as the plotted metric
+    for (const k of Object.keys(r)) {
+      const v = r[k];
+      if (!(k in row) && typeof v === 'number' && Number.isFinite(v) && k !== 'layer_id') row[k] = v;
+    }
+    return row;
+  });
 }
 
 /** Checks the input's shape; throws a typed error naming the problem. */

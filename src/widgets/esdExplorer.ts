@@ -201,12 +201,14 @@ export class EsdExplorerWidget extends WidgetModel<EsdExplorerState> {
    * Displays the explorer: the live widget (esdlab kernel + JupyterLab extension), the kernel-free
    * vega-lite v5 spec with its own sliders, an SVG (when vega is installed) and text. Resolves to
    * nothing (so `await w.show()` as a cell's last line prints nothing); see {@link lastDisplay}.
+   * `static: true` leaves out the live widget view (for notebooks saved and reopened without the
+   * kernel: JupyterLab then renders the vega-lite fallback instead of "model not found").
    */
-  async show(options: { svg?: boolean } = {}): Promise<void> {
+  async show(options: { svg?: boolean; static?: boolean } = {}): Promise<void> {
     const data = this.explorerData();
     const vegaLite = esdExplorerSpec(data, { interactive: 'vega' }) as JsonObject;
     const svg = options.svg === false ? null : await renderSvg(esdExplorerSpec(data, { interactive: 'static' }));
-    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() }, { metadata: EXPLORER_DISPLAY_METADATA });
+    this.lastDisplay = display({ widget: this as unknown as WidgetModel<object>, vegaLite, svg: svg ?? undefined, text: this.text() }, { metadata: EXPLORER_DISPLAY_METADATA, static: options.static });
   }
 
   /** What the last {@link EsdExplorerWidget.show} did (route, MIME types), or null before it. */

@@ -132,6 +132,10 @@ export class DashboardView extends DOMWidgetView {
         this.model.set({ picked: i });
         if (this.model.comm_live) this.model.save_changes();
       },
+      onMetric: (m) => {
+        this.model.set({ metric: m });
+        if (this.model.comm_live) this.model.save_changes();
+      },
     });
   }
 
