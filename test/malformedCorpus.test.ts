@@ -29,6 +29,7 @@ const CASES: Array<[string, string, RegExp]> = [
   ['forbidden_global.pt', 'FORBIDDEN', /global 'posix\.system'|global 'os\.system'/],
   ['torch_short_storage.pt', 'INVALID_SHAPE', /storage 0 should hold 64 F32 \(256 bytes\) but has 100/],
   ['truncated.pt', 'TRUNCATED', /bad zip archive/],
+  ['huge_expanded.pt', 'INVALID_SHAPE', /shape \[100000, 100000\] has too many elements/],
 ];
 
 describe('malformed-input corpus: each file gives its specific typed error', () => {

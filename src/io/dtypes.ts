@@ -40,7 +40,13 @@ function getHalfTable(): Float32Array {
 
 /** Allocates the output array for `count` elements of `dtype` (Float64Array for F64/I64, else Float32Array). */
 export function allocFor(dtype: StoredDtype, count: number): NumericArray {
-  return dtype === 'F64' || dtype === 'I64' ? new Float64Array(count) : new Float32Array(count);
+  const f64 = dtype === 'F64' || dtype === 'I64';
+  if (!Number.isSafeInteger(count) || count < 0) throw new EsdlabError('INVALID_SHAPE', `invalid element count ${count}`);
+  try {
+    return f64 ? new Float64Array(count) : new Float32Array(count);
+  } catch {
+    throw new EsdlabError('INVALID_SHAPE', `cannot allocate ${count} ${f64 ? 'float64' : 'float32'} values (${((count * (f64 ? 8 : 4)) / 2 ** 30).toFixed(1)} GiB)`);
+  }
 }
 
 /**

@@ -53,6 +53,7 @@ async function readArchive(file: string, limits: ZipLimits): Promise<{ zip: ZipA
       if (!e) throw new EsdlabError('NOT_FOUND', `storage record ${entry} missing from the archive`, { file, tensor: name });
       const item = DTYPE_SIZE[t.storage.dtype as StoredDtype];
       if (e.size !== t.storage.numel * item) throw new EsdlabError('INVALID_SHAPE', `storage ${t.storage.key} should hold ${t.storage.numel} ${t.storage.dtype} (${t.storage.numel * item} bytes) but has ${e.size}`, { file, tensor: name });
+      if (shapeSize(t.shape) > 2 ** 31 - 1) throw new EsdlabError('INVALID_SHAPE', `tensor of shape [${t.shape.join(', ')}] has too many elements`, { file, tensor: name });
       let maxIndex = t.offset;
       for (let d = 0; d < t.shape.length; d++) if (t.shape[d] > 0) maxIndex += (t.shape[d] - 1) * t.stride[d];
       if (shapeSize(t.shape) > 0 && maxIndex >= t.storage.numel) throw new EsdlabError('INVALID_SHAPE', `tensor of shape [${t.shape.join(', ')}] reaches element ${maxIndex} of a ${t.storage.numel}-element storage`, { file, tensor: name });

@@ -80,3 +80,6 @@ b = open(out('tmp.pt'), 'rb').read()
 open(out('truncated.pt'), 'wb').write(b[: len(b) // 2])
 os.remove(out('tmp.pt'))
 print(sorted(os.listdir(HERE)))
+
+# a stride-0 view claiming 10^10 elements over a 1-element storage (expand): must not be allocated
+torch.save({'w': torch.zeros(1).expand(100000, 100000)}, out('huge_expanded.pt'))
