@@ -87,6 +87,12 @@ describeWithChromium('HTML report in Chromium (no server)', () => {
     const svgText = await page.locator('#esdlab-explorer-0 svg').innerHTML();
     expect(svgText).toContain(`α = ${ref.alpha.toFixed(3)}`);
     await page.screenshot({ path: path.join(artifactsDir(), 'report-explorer.png'), fullPage: false });
+    // CCDF toggle: the histogram bars give way to CCDF points
+    const symbols = page.locator('#esdlab-explorer-0 svg g.mark-symbol path');
+    await expect(symbols.count()).resolves.toBe(0);
+    await page.locator('#esdlab-explorer-0 input.esdlab-ccdf').check();
+    await page.waitForFunction(() => document.querySelectorAll('#esdlab-explorer-0 svg g.mark-symbol path').length > 100);
+    await page.locator('#esdlab-explorer-0 input.esdlab-ccdf').uncheck();
 
     // click layer 1's bar in the dashboard: its explorer opens (scrolled to and mounted)
     await page.evaluate(() => window.scrollTo(0, 0));
