@@ -1,8 +1,8 @@
 /**
  * Downloads model files over HTTP(S) into a local cache directory, with progress, then they are read
  * like local files. Hugging Face ids (`hf:org/model[@revision]`) resolve to the repository's
- * `model.safetensors.index.json` (and its shards), `model.safetensors`, or `pytorch_model.bin`, in that
- * order. The endpoint is `ESDLAB_HF_ENDPOINT` (default `https://huggingface.co`); the cache is
+ * `model.safetensors.index.json` (and its shards), `model.safetensors`, `pytorch_model.bin.index.json` (and
+ * its shards) or `pytorch_model.bin`, in that order. The endpoint is `ESDLAB_HF_ENDPOINT` (default `https://huggingface.co`); the cache is
  * `ESDLAB_CACHE` (default `~/.cache/esdlab`). A file already in the cache is not downloaded again.
  */
 import { createHash } from 'crypto';
@@ -150,11 +150,16 @@ export async function fetchModelFiles(ref: string, o: DownloadOptions = {}): Pro
       await fetchShards(index, base, dir, o);
       return index;
     }
-    for (const name of ['model.safetensors', 'pytorch_model.bin']) {
-      const got = await tryDownload(base + name, dir, name, o);
-      if (got) return got;
+    const got = await tryDownload(base + 'model.safetensors', dir, 'model.safetensors', o);
+    if (got) return got;
+    const ptIndex = await tryDownload(base + 'pytorch_model.bin.index.json', dir, 'pytorch_model.bin.index.json', o);
+    if (ptIndex) {
+      await fetchShards(ptIndex, base, dir, o);
+      return ptIndex;
     }
-    throw new EsdlabError('NOT_FOUND', 'repository has no model.safetensors(.index.json) or pytorch_model.bin', { file: ref });
+    const pt = await tryDownload(base + 'pytorch_model.bin', dir, 'pytorch_model.bin', o);
+    if (pt) return pt;
+    throw new EsdlabError('NOT_FOUND', 'repository has no model.safetensors(.index.json) or pytorch_model.bin(.index.json)', { file: ref });
   }
   let u: URL;
   try {
