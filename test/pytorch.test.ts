@@ -20,6 +20,18 @@ describe('PyTorch checkpoints (fixtures written by torch.save)', () => {
     });
   }
 
+  test('sharded checkpoint (pytorch_model.bin.index.json), also found from its directory', async () => {
+    for (const p of [path.join(MODELS, 'pt_sharded', 'pytorch_model.bin.index.json'), path.join(MODELS, 'pt_sharded')]) {
+      const m = await openModel(p);
+      try {
+        expect(m.format).toBe('pytorch-sharded');
+        await expectMatchesFixture(m, 'pt_sharded/pytorch_model.bin.index.json');
+      } finally {
+        await m.close();
+      }
+    }
+  });
+
   test('nn.Module state dict: layer types from shapes', async () => {
     const m = await openModel(path.join(MODELS, 'seq_state_dict.bin'));
     expect(layersOf(m).map((l) => `${l.name}:${l.layer_type}:${l.N}x${l.M}x${l.rf}`)).toEqual(['0:conv2d:8x3x9', '3:dense:128x10x1']);
