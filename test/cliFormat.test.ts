@@ -24,6 +24,7 @@ describe('CLI progress bar and row formatting', () => {
   test('cells, text table, CSV escaping (quotes, commas, formulas)', () => {
     expect([cell(null), cell(3), cell(0.000123456), cell(2.5), cell([2, 3]), cell('a\nb')]).toEqual(['-', '3', '1.235e-4', '2.500', '2x3', 'a b']);
     expect(textTable([{ a: 1, b: 'xy' }], ['a', 'b'])).toBe('a  b\n-  --\n1  xy\n');
+    expect(cell('evil\u001b[2Jname')).toBe('evil?[2Jname'); // no terminal escapes from model files
     expect(csv([{ name: '=cmd()', x: 1.5, s: 'a,"b"', options: { k: 1 } }])).toBe('name,x,s\r\n\'=cmd(),1.5,"a,""b"""\r\n');
   });
 });

@@ -3,6 +3,7 @@
  * (`[ 3/29] ██████░░░░ conv_pw_3  ETA 12s`); otherwise one plain line per finished layer.
  */
 import type { ProgressEvent } from '../core/analyzeModel';
+import { printable } from './rowsFormat';
 
 /** Formats milliseconds as `42s`, `3m05s` or `1h02m`. */
 export function formatDuration(ms: number): string {
@@ -19,7 +20,7 @@ export function progressBar(write: (s: string) => void, tty: boolean, width = 20
     const done = e.stage === 'done' ? e.index : e.index - 1;
     const eta = e.etaMs === null ? '…' : formatDuration(e.etaMs);
     const count = `[${String(e.index).padStart(String(e.total).length)}/${e.total}]`;
-    const name = e.name.length > 40 ? `…${e.name.slice(-39)}` : e.name;
+    const name = printable(e.name.length > 40 ? `…${e.name.slice(-39)}` : e.name);
     if (tty) {
       const filled = Math.round((width * done) / Math.max(1, e.total));
       const line = `${count} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${name}  ETA ${eta}`;

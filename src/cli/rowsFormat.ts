@@ -11,7 +11,13 @@ export function cell(v: unknown): string {
   }
   if (Array.isArray(v)) return v.join('x');
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v).replace(/[\r\n\t]/g, ' ');
+  return printable(String(v));
+}
+
+/** Replaces control characters (newlines, tabs, terminal escape sequences from model files) by spaces / `?`. */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** A left-aligned text table of `rows` over `columns`, with a header line. */
