@@ -33,6 +33,10 @@ const CELL3 = [
   "const d = new DashboardWidget({ layers: [{ name: 'fc1', alpha: w.fit!.alpha, phase: 'heavy-tailed' }, { name: 'fc2 <i>x</i>', alpha: 4.2, phase: 'bulk+spikes' }], esds: [ev, ev.slice(0, 500)], summary: { alpha: 3.3 } });",
   'd.show();',
 ].join('\n');
+const CELL4 = [
+  "import { ComparisonWidget } from 'esdlab';",
+  "new ComparisonWidget([{ name: 'a', accuracy: 70, metrics: { log_norm: 3 } }, { name: 'b', accuracy: 74, metrics: { log_norm: 2 } }, { name: 'c', accuracy: 79, metrics: { log_norm: 1 } }], { metric: 'log_norm' }).show();",
+].join('\n');
 const CELL2 = "console.log('STATE ' + JSON.stringify({ xmin: w.xmin, xmax: w.xmax, alpha: w.fit ? w.fit.alpha : null, nTail: w.fit ? w.fit.nTail : null, source: w.get('fit_source') }));";
 
 function notebook(): object {
@@ -40,7 +44,7 @@ function notebook(): object {
   return {
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript (esdlab test)', language: 'typescript' }, language_info: { name: 'typescript' } },
-    cells: [cell(CELL1), cell(CELL2), cell(CELL3)],
+    cells: [cell(CELL1), cell(CELL2), cell(CELL3), cell(CELL4)],
   };
 }
 
@@ -208,6 +212,13 @@ describeLab('JupyterLab 4 + esdlab kernel + esdlab-widgets in Chromium', () => {
       await detail.waitFor({ timeout: 30000 });
       await expect(detail.textContent()).resolves.toBe('fc2 <i>x</i>');
       await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-dashboard.png') });
+
+      // comparison: the chart with its least-squares line (numpy.polyfit: slope −4.5, intercept 83.333, r² 0.996)
+      await page.locator(CELLS).nth(3).click();
+      await page.keyboard.press('Shift+Enter');
+      const cmp = page.locator(CELLS).nth(3).locator('.esdlab-comparison svg');
+      await cmp.waitFor({ timeout: 60000 });
+      await expect(cmp.textContent()).resolves.toContain('least squares: y = -4.500·x + 83.33, r² = 0.996');
       expect(pageErrors).toEqual([]);
     } catch (e) {
       await page.screenshot({ path: path.join(artifactsDir(), 'jupyterlab-failure.png') }).catch(() => undefined);
