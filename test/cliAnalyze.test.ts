@@ -43,6 +43,20 @@ describe('esdlab analyze / describe', () => {
     expect(lines).toHaveLength(1 + 6);
   });
 
+  test('--base: rows analyze W − W_base (f32 minus its own f16 rounding: tiny but non-zero deltas)', async () => {
+    const r = await run(['analyze', path.join(MODELS, 'tiny_f32.safetensors'), '--base', path.join(MODELS, 'tiny_f16.safetensors'), '--json', '--no-progress', '--normalize', 'none']);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.options.base).toMatch(/tiny_f16\.safetensors$/);
+    expect(res.layers.every((l: { delta: boolean }) => l.delta)).toBe(true);
+    // float16 rounding errors are below 2^-11 relative: the delta's λmax is far below the weights'
+    const plain = JSON.parse((await run(['analyze', path.join(MODELS, 'tiny_f32.safetensors'), '--json', '--no-progress', '--normalize', 'none'])).out);
+    for (let i = 0; i < res.layers.length; i++) {
+      expect(res.layers[i].lambda_max).toBeGreaterThan(0);
+      expect(res.layers[i].lambda_max).toBeLessThan(1e-5 * plain.layers[i].lambda_max);
+    }
+  });
+
   test('describe lists layers without spectra', async () => {
     const r = await run(['describe', path.join(MODELS, 'tiny_f16.safetensors'), '--json']);
     const d = JSON.parse(r.out);
