@@ -38,11 +38,16 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return await cmd.run(rest, io);
   } catch (e) {
     if (isEsdlabError(e)) {
-      io.err(`esdlab ${name}: ${e.message}\n`);
+      io.err(`esdlab ${name}: ${oneLine(e.message)}\n`);
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    io.err(`esdlab ${name}: internal error: ${msg}\n`);
+    io.err(`esdlab ${name}: internal error: ${oneLine(msg)}\n`);
     return 70;
   }
+}
+
+/** Makes text from untrusted files safe for one terminal line: control characters (escape sequences, newlines) become '?'. */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
