@@ -129,6 +129,8 @@ describe('esdlab kernel over ZeroMQ', () => {
     const h2 = await k.post('comm_msg', { comm_id: 'does-not-exist', data: { method: 'update', state: {} } });
     const out2 = await k.idle(h2.msg_id);
     expect(out2.map((m) => m.header.msg_type)).toEqual(['status', 'status']);
+    // The log line travels on the kernel's stderr pipe, which may arrive after the idle status on iopub.
+    await k.waitFor(() => k.stderr.includes("unknown comm id 'does-not-exist'"), 10000, 'unknown comm id log');
     expect(k.stderr).toContain("unknown comm id 'does-not-exist'");
   });
 
