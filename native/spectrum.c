@@ -51,7 +51,7 @@ typedef struct {
   uint32_t nb;      /* panel width */
   uint32_t tau;     /* scratch, 4·nb doubles */
   int32_t scale_exp;/* out: eigenvalues were computed for 2^-scale_exp · G */
-  int32_t status;   /* out: 0 ok, 1 QL not converged, 2 non-finite Gram */
+  int32_t status;   /* out: 0 ok, 1 QL not converged, 2 non-finite Gram, 3 a worker thread died */
   /* arguments of the current parallel operation */
   uint32_t op_c;    /* symv order / syr2k order */
   uint32_t op_v;    /* symv vector */
@@ -387,7 +387,16 @@ static void parallel(Job *j, int32_t op, uint32_t n) {
     if (++spins > SPIN_LIMIT) {
       astore(&S[S_MAINSLEEP], 1);
       S[S_WAITS]++;
-      if (aload(&S[S_DONE]) == dn && __builtin_wasm_memory_atomic_wait32(&S[S_DONE], dn, 100000000LL) == 2) S[S_TIMEOUTS]++;
+      if (aload(&S[S_DONE]) == dn && __builtin_wasm_memory_atomic_wait32(&S[S_DONE], dn, 100000000LL) == 2) {
+        S[S_TIMEOUTS]++;
+        /* a worker that died (its host sets the failed word) may hold a chunk forever: give up */
+        for (uint32_t t = 1; t < T; t++)
+          if (aload(&S[S_THREAD(t) + 7])) {
+            astore(&S[S_MAINSLEEP], 0);
+            j->status = 3;
+            return;
+          }
+      }
       astore(&S[S_MAINSLEEP], 0);
       spins = 0;
     }
@@ -511,6 +520,7 @@ static void tridiagonalize(Job *j) {
       j->op_c = (uint32_t)c;
       j->op_v = (uint32_t)(uintptr_t)ac;
       parallel(j, OP_SYMV, symv_nchunks((uint32_t)c));
+      if (j->status) return;
       symv_collect(j, w, (uint32_t)c);
       /* corrections with the panel's earlier columns */
       const uint32_t np = (uint32_t)(top - c);
@@ -559,6 +569,7 @@ static void tridiagonalize(Job *j) {
       }
       j->op_c = k;
       parallel(j, OP_SYR2K, P4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
+      if (j->status) return;
     }
     top = bottom - 1;
   }
@@ -639,6 +650,7 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
   if (j->K > 0) parallel(j, OP_GRAM, j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
   const double t1 = host_now();
   j->us_gram = (uint32_t)((t1 - t0) * 1000.0);
+  if (j->status) return j->status;
   /* scale by a power of two so the largest diagonal entry is in [0.5, 1): exact, and keeps every
    * later square (Householder norms, QL rotations) far from overflow and underflow */
   double mx = 0.0;
@@ -670,6 +682,7 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
     for (; k <= i; k++) row[k] *= sc;
   }
   tridiagonalize(j);
+  if (j->status) return j->status;
   const double t2 = host_now();
   const int32_t st = tql(P(double, j->d), P(double, j->e), M, &j->ql_iters);
   j->us_tri = (uint32_t)((t2 - t1) * 1000.0);

@@ -224,6 +224,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   let startedThreads = 1; // threads available (main + started workers)
   let disposed = false;
   let ran = false;
+  let threadsBroken = false;
   const name = fma ? 'wasm-simd-fma' : 'wasm-simd';
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
@@ -275,7 +276,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     const out = new Float64Array(cols);
     if (M === 0) return out;
     const T = M >= minParallel ? threads : 1;
-    if (T > 1) startWorkers();
+    if (T > 1 && !threadsBroken) startWorkers();
     const nthreads = Math.min(T, startedThreads);
     const Mp = align(M, 4);
     const kc = Math.max(1, Math.min(kcOverride ?? kcDefault, Math.max(K, 1)));
@@ -308,6 +309,14 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     ran = true;
     if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');
     if (st === 1) throw new EsdlabError('NOT_CONVERGED', `QL iteration did not converge for a ${rows}×${cols} matrix`);
+    if (st === 3) {
+      // a worker died holding work: stop using workers, so later calls run on the main thread
+      startedThreads = 1;
+      threadsBroken = true;
+      for (const w of workers) void w.terminate();
+      workers.length = 0;
+      throw new EsdlabError('INTERNAL', 'a spectrum worker thread failed; later calls run on one thread');
+    }
     const scaleExp = new Int32Array(memory.buffer, job, JOB_BYTES / 4)[F.scaleExp];
     const d = new Float64Array(memory.buffer, pD, M);
     const scale = Math.pow(2, scaleExp);
