@@ -9,36 +9,51 @@
 import { setSpectrumBackend } from '../core/spectrumBackend';
 import { createWasmSpectrumBackend, wasmSpectrumSupported, type WasmSpectrumBackend, type WasmSpectrumOptions } from './wasmSpectrum';
 
+// One default engine per process, shared by every copy of this module (jest gives each test file
+// its own module registry; without this each would start its own threads and memory).
+const SHARED = Symbol.for('esdlab.spectrum.defaultWasmBackend');
+
 let installed: WasmSpectrumBackend | null = null;
 
 /**
  * Creates the WebAssembly backend and makes `esd()` use it. Replaces (and disposes) a backend this
- * function installed before. Returns `null`, leaving the current backend, when the runtime cannot
- * run it. Worker threads start only when the first large matrix arrives.
+ * function installed before; the process-wide default is left running for other importers. Returns
+ * `null`, leaving the current backend, when the runtime cannot run it. Worker threads start only
+ * when the first large matrix arrives.
  */
 export function installWasmSpectrumBackend(options: WasmSpectrumOptions = {}): WasmSpectrumBackend | null {
   if (!wasmSpectrumSupported()) return null;
   const b = createWasmSpectrumBackend(options);
-  if (installed) installed.dispose();
+  // dispose the previous one unless it is the process-wide default (other imports may use it)
+  if (installed && installed !== (globalThis as unknown as Record<symbol, unknown>)[SHARED]) installed.dispose();
   installed = b;
   setSpectrumBackend(b);
   return b;
 }
 
-/** The backend installed by {@link installWasmSpectrumBackend}, if any. */
+/** The backend installed by {@link installWasmSpectrumBackend} or on import, if any. */
 export function installedWasmSpectrumBackend(): WasmSpectrumBackend | null {
   return installed;
 }
 
 /**
  * Called on import of the Node entry point: installs the WebAssembly backend unless
- * `ESDLAB_SPECTRUM_BACKEND=ts`. Never throws (falls back to the pure-TypeScript backend).
+ * `ESDLAB_SPECTRUM_BACKEND=ts`. The default engine is created once per process and reused by later
+ * imports. Never throws (falls back to the pure-TypeScript backend).
  */
 export function installDefaultSpectrumBackend(): void {
   const want = process.env.ESDLAB_SPECTRUM_BACKEND;
   if (want === 'ts') return;
   try {
-    installWasmSpectrumBackend();
+    const g = globalThis as unknown as Record<symbol, WasmSpectrumBackend | undefined>;
+    let b = g[SHARED];
+    if (!b || b.info().disposed) {
+      if (!wasmSpectrumSupported()) return;
+      b = createWasmSpectrumBackend();
+      g[SHARED] = b;
+    }
+    installed = b;
+    setSpectrumBackend(b);
   } catch {
     /* keep the pure-TypeScript backend */
   }

@@ -66,6 +66,8 @@ export interface WasmSpectrumInfo {
   panel: number;
   /** Depth of the Gram blocks. */
   depth: number;
+  /** True after `dispose()`. */
+  disposed: boolean;
   /** Threads actually running (main + workers that started). */
   startedThreads: number;
   /** Current size of the shared WebAssembly memory, bytes. */
@@ -335,7 +337,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
       const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };
       const j = u32();
       const last = ran ? { gram: j[F.usGram] / 1e6, tridiagonal: j[F.usTri] / 1e6, ql: j[F.usQl] / 1e6, qlIterations: j[F.qlIters] } : null;
-      return { name, threads, startedThreads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
+      return { name, threads, disposed, startedThreads, fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
     },
     dispose: (): void => {
       if (disposed) return;
