@@ -145,7 +145,11 @@ export function histogramChart(values: ArrayLike<number>, options: ChartOptions 
   if (options.curves && options.curves.length) {
     const line = seriesChart(options.curves, { ...options, xTitle: options.xTitle ?? 'λ', yTitle: options.yTitle ?? 'density' });
     const lv = (line.data as { values: unknown[] }).values;
-    for (const l of line.layer as { [k: string]: unknown }[]) layer.push({ ...l, data: { values: lv } });
+    for (const l of line.layer as { encoding: { y: { [k: string]: unknown } }; [k: string]: unknown }[]) {
+      // share the bars' y scale (zero-based on a linear axis): conflicting `zero` settings make vega warn
+      const encoding = options.logY ? l.encoding : { ...l.encoding, y: { ...l.encoding.y, scale: { zero: true } } };
+      layer.push({ ...l, encoding, data: { values: lv } });
+    }
   }
   return { ...base(options), layer };
 }
