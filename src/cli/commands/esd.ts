@@ -10,6 +10,7 @@ import { esd, type EsdOptions, type EsdResult } from '../../core/esd';
 import { EsdlabError } from '../../core/errors';
 import type { ConvLayout, LayerType } from '../../core/layerMatrices';
 import { readNpy } from '../../io/npy';
+import { installDefaultSpectrumBackend } from '../../engine/install';
 import type { CliIO, Command } from '../command';
 
 /** Parsed `esdlab esd` arguments. */
@@ -102,6 +103,7 @@ export const esdCommand: Command = {
   async run(argv: string[], io: CliIO): Promise<number> {
     const a = parseEsdArgs(argv);
     const t = readNpy(a.file);
+    installDefaultSpectrumBackend(); // the WebAssembly engine unless ESDLAB_SPECTRUM_BACKEND=ts
     const opts: EsdOptions = {
       normalize: a.normalize ?? (a.ww ? 'none' : 'N'),
       conv2dScale: a.ww ? 'ww' : 'none',
@@ -114,12 +116,7 @@ export const esdCommand: Command = {
       r = esd(t, opts);
     } catch (e) {
       // name the file in input errors (NaN/Inf index, bad shape)
-      if (e instanceof EsdlabError && e.location.file === undefined) {
-        // (EsdlabError.withLocation mis-strips a prefix that contains an index like [1, 2]; rebuild instead)
-        const prefix = new EsdlabError(e.code, '', e.location).message;
-        const bare = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-        throw new EsdlabError(e.code, bare, { ...e.location, file: a.file });
-      }
+      if (e instanceof EsdlabError && e.location.file === undefined) throw e.withLocation({ file: a.file });
       throw e;
     }
     if (a.json) {
