@@ -79,6 +79,8 @@ function digitSet(count: number, offset: number, order: number[]): { x: tf.Tenso
 
 /** Trains the MLP of `config` and returns FC1's weights with the accuracies. */
 export async function trainMlp(config: MlpConfig): Promise<MlpRun> {
+  // Production mode only silences tfjs's console banner ("install the node backend"); numerics are unchanged.
+  tf.enableProdMode();
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   const rng = createRng(config.seed);
   const order = Array.from({ length: config.nTrain }, (_, i) => i);

@@ -109,7 +109,7 @@ check(rows.every((r) => r.rankLoss >= r.zeroUnits), 'every layer: rank loss ≥ 
 // %%
 const resolved = rows.filter((r) => r.sMin > 0);
 await show(histogramChart(resolved.map((r) => Math.log10(r.sMin)), {
-  title: `log10 of the smallest singular value, ${resolved.length} layers (${rows.length - resolved.length} more are numerically 0)`,
+  title: `log10 s_min: ${resolved.length} layers (and ${rows.length - resolved.length} with s_min ≈ 0)`,
   xTitle: 'log10 s_min', yTitle: 'density', bins: 30,
 }), 'histogram of log10 s_min');
 const logs = resolved.map((r) => Math.log10(r.sMin)).sort((a, b) => a - b);
