@@ -103,3 +103,98 @@ for (const [label, row] of Object.entries(confusion)) {
   const total = Object.values(row).reduce((a, b) => a + b, 0);
   check(row[label] > total / 2, `most matrices built as ${label} are labelled ${label} (${row[label]}/${total})`);
 }
+// %% [markdown]
+// ## 2. Batch size as the knob: watching FC1 move through the phases
+// In `AlexNet-Generalization-Gap.ipynb` Martin & Mahoney trained MiniAlexNet on CIFAR-10 at batch sizes
+// from 1000 down to 2 (same learning rate, same number of epochs) and found that the smaller the batch,
+// the more self-regularized its first FC layer (4096×384): from a Random-like ESD at large batches,
+// through Bleeding-out and Bulk+Spikes, to Bulk-decay and Heavy-Tailed at batch size 2 — and the better
+// the test accuracy. Their published values (ensembles of 10 runs per batch size; "% spikes" are their
+// hand-set spike counts, R_mp read off their figure, ±0.02):
+// %%
+const published = [
+  { bs: 1000, spikesPct: 0.0, Rmp: 1.0, phase: 'Random-like', testAcc: 0.66 },
+  { bs: 500, spikesPct: 0.0, Rmp: 1.0, phase: 'Random-like', testAcc: 0.70 },
+  { bs: 250, spikesPct: 0.0, Rmp: 1.0, phase: 'Random-like', testAcc: 0.71 },
+  { bs: 150, spikesPct: 1.32, Rmp: 0.92, phase: 'Bleeding-out', testAcc: 0.72 },
+  { bs: 100, spikesPct: 1.99, Rmp: null, phase: 'Bleeding-out', testAcc: null },
+  { bs: 50, spikesPct: 2.40, Rmp: 0.80, phase: 'Bulk+Spikes', testAcc: 0.745 },
+  { bs: 32, spikesPct: 2.40, Rmp: 0.74, phase: 'Bulk+Spikes', testAcc: 0.745 },
+  { bs: 16, spikesPct: 4.77, Rmp: 0.60, phase: 'between Bulk+Spikes and Bulk-decay', testAcc: 0.765 },
+  { bs: 8, spikesPct: 9.25, Rmp: 0.44, phase: 'Bulk-decay', testAcc: 0.77 },
+  { bs: 4, spikesPct: 13.27, Rmp: 0.29, phase: 'Bulk-decay', testAcc: 0.77 },
+  { bs: 2, spikesPct: null, Rmp: 0, phase: 'Heavy-Tailed (MP fit impossible)', testAcc: 0.76 },
+];
+console.table(published.map((p) => ({ 'batch size': p.bs, '% spikes': fmt(p.spikesPct, 2), 'R_mp': fmt(p.Rmp, 2), phase: p.phase, 'test acc': fmt(p.testAcc, 2) })));
+// %% [markdown]
+// Our scaled-down version: an MLP 784 → 256 → 10 (ReLU, softmax), FC1 = 784×256 (Q = 3.06), trained on
+// 1000 MNIST digits for 5 epochs with plain SGD at learning rate 0.1, at batch sizes 256, 64, 16 and 4
+// (`notebooks/lib/mnistMlp.ts`: TensorFlow.js on the CPU, digits taken by index, a seeded training
+// order, seeded initializers — the same numbers on every run). One run per batch size, not an ensemble.
+// Set `ESDLAB_BATCH_SIZES` (comma-separated) to run other sizes.
+// %%
+import { trainMlp, type MlpConfig } from './lib/mnistMlp';
+
+const BATCH_SIZES = (process.env.ESDLAB_BATCH_SIZES ?? '256,64,16,4').split(',').map(Number);
+const cfg: MlpConfig = { nTrain: 1000, nTest: 1000, hidden: 256, batchSize: 0, epochs: 5, lr: 0.1, l2: 0, seed: 7 };
+const sweep: { bs: number; result: PhaseResult; ev: number[]; Q: number; trainAcc: number; testAcc: number }[] = [];
+for (const bs of BATCH_SIZES) {
+  const run = await trainMlp({ ...cfg, batchSize: bs });
+  const s = esd(run.fc1, { name: 'fc1' });
+  const result = classifyPhase(s);
+  sweep.push({ bs, result, ev: s.eigenvalues, Q: s.Q, trainAcc: run.trainAccuracy, testAcc: run.testAccuracy });
+  console.log(`batch size ${bs}: train ${fmt(run.trainAccuracy)}, test ${fmt(run.testAccuracy)} (${fmt(run.seconds, 0)} s) — ${result.summary}`);
+}
+// %% [markdown]
+// ### FC1's ESD at each batch size
+// The curve is the Marchenko–Pastur density with the bulk scale the classifier fitted (from the median
+// eigenvalue). Watch the eigenvalues leave the bulk as the batch size shrinks.
+// %%
+for (const r of sweep) {
+  const sigma2 = r.result.evidence.sigma2Bulk ?? 0, lp = r.result.evidence.lambdaPlus ?? 0;
+  const lm = sigma2 * (1 - 1 / Math.sqrt(r.Q)) ** 2;
+  const xs = Array.from({ length: 200 }, (_, i) => lm + ((lp - lm) * (i + 0.5)) / 200);
+  const title = `FC1 (784×256), batch size ${r.bs}: ${r.result.phase}${r.result.subclass ? ` (${r.result.subclass})` : ''}`;
+  await show(histogramChart(r.ev, { title, bins: 80, curves: [{ name: `MP, σ² = ${sigma2.toExponential(2)}`, x: xs, y: xs.map((x) => mpDensity(x, r.Q, Math.sqrt(sigma2))) }] }), title);
+}
+// %% [markdown]
+// ### Ours beside the published MiniAlexNet sweep
+// %%
+const nearestPublished = (bs: number) => published.find((q) => Math.abs(q.bs - bs) <= 0.05 * q.bs);
+console.table(sweep.map((r) => {
+  const p = nearestPublished(r.bs);
+  return {
+    'batch size': r.bs, phase: r.result.phase + (r.result.subclass ? ` (${r.result.subclass})` : ''), 'R_mp': fmt(r.result.evidence.mpSoftrank),
+    spikes: r.result.evidence.numSpikes, '% spikes': fmt(100 * r.result.evidence.spikeFraction, 2), 'α': fmt(r.result.evidence.alpha, 2),
+    'train acc': fmt(r.trainAcc), 'test acc': fmt(r.testAcc),
+    'MiniAlexNet bs': p ? p.bs : '–', 'MiniAlexNet R_mp': p ? fmt(p.Rmp, 2) : '–', 'MiniAlexNet phase': p ? p.phase : '–',
+  };
+}));
+await show(seriesChart([
+  { name: 'ours: MLP on MNIST, FC1 784×256', x: sweep.map((r) => r.bs), y: sweep.map((r) => r.result.evidence.mpSoftrank ?? NaN), mark: 'point' },
+  { name: 'ours (line)', x: sweep.map((r) => r.bs), y: sweep.map((r) => r.result.evidence.mpSoftrank ?? NaN) },
+  { name: 'MiniAlexNet on CIFAR-10, FC1 4096×384 (published)', x: published.filter((p) => p.Rmp !== null).map((p) => p.bs), y: published.filter((p) => p.Rmp !== null).map((p) => p.Rmp as number), mark: 'point' },
+], { title: 'MP soft rank R_mp = λ+/λmax of FC1 against the batch size', xTitle: 'batch size', yTitle: 'R_mp', logX: true }), 'soft rank vs batch size');
+const bySize = [...sweep].sort((a, b) => b.bs - a.bs); // largest batch first
+const rmp = bySize.map((r) => r.result.evidence.mpSoftrank ?? NaN);
+const largest = bySize[0], smallest = bySize[bySize.length - 1];
+check(largest.result.phase === 'random-like', `at the largest batch size (${largest.bs}) FC1 is Random-like (R_mp ${fmt(rmp[0])})`);
+check(smallest.result.phase === 'heavy-tailed', `at the smallest batch size (${smallest.bs}) FC1 is Heavy-Tailed (α = ${fmt(smallest.result.evidence.alpha, 2)}, R_mp ${fmt(rmp[rmp.length - 1])})`);
+check(rmp.every((v, i) => i === 0 || v < rmp[i - 1]), `R_mp falls at every step as the batch size shrinks: ${rmp.map((v) => fmt(v)).join(' → ')}`);
+check(bySize.every((r, i) => i === 0 || r.result.evidence.numSpikes >= bySize[i - 1].result.evidence.numSpikes), `the number of spikes never falls as the batch size shrinks: ${bySize.map((r) => r.result.evidence.numSpikes).join(' → ')}`);
+check(smallest.testAcc > largest.testAcc + 0.05, `smaller batches generalize better here too: test accuracy ${fmt(smallest.testAcc)} at batch size ${smallest.bs} vs ${fmt(largest.testAcc)} at ${largest.bs}`);
+for (const r of bySize) {
+  const p = nearestPublished(r.bs);
+  if (p && p.Rmp !== null) check(Math.abs((r.result.evidence.mpSoftrank ?? NaN) - (p.Rmp as number)) <= 0.1, `batch size ${r.bs}: our R_mp ${fmt(r.result.evidence.mpSoftrank)} is within 0.1 of MiniAlexNet's ${fmt(p.Rmp, 2)} at batch size ${p.bs}`);
+}
+// %% [markdown]
+// ### What this shows
+// The published trend reproduces on a much smaller model and data set: as the batch size shrinks, FC1's
+// MP soft rank falls, more eigenvalues leave the bulk, the ESD grows a power-law tail, and the small
+// batches generalize better than the large ones. FC1 starts Random-like at the largest batch and ends Heavy-Tailed at the smallest; the soft
+// ranks land close to MiniAlexNet's at the same batch sizes.
+//
+// What does not reproduce: our small MLP skips the **Bleeding-out** and **Bulk+Spikes** labels. Its
+// outliers leave the bulk one by one without a clear gap, which the classifier calls Bulk-decay (the
+// summaries above give the gap in units of λ⁺); MiniAlexNet's hand-set spike counts and hand-tuned MP
+// fits drew that line differently. One seeded run per batch size, not the paper's 10-run ensembles.
