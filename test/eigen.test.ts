@@ -2,29 +2,9 @@ import { symmetricEigenvalues, tridiagonalEigenvalues, tsGramEigenvalues, tsSpec
 import { gramMatrix, transposeMatrix } from '../src/core/gram';
 import { getSpectrumBackend } from '../src/core/spectrumBackend';
 import { createRng } from '../src/core/rng';
+import { reflector, withSingularValues } from './helpers/matrices';
 
-/** Householder reflector H = I − 2vvᵀ/(vᵀv) as a dense n×n row-major matrix (orthogonal, closed form). */
-function reflector(n: number, seed: number): Float64Array {
-  const r = createRng(seed);
-  const v = Array.from({ length: n }, () => r.normal());
-  const vv = v.reduce((s, x) => s + x * x, 0);
-  const H = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
-  return H;
-}
 
-/** W = U[:, :m] · diag(s) · V with U (n×n), V (m×m) reflectors: the singular values of W are exactly s. */
-function withSingularValues(n: number, s: number[], seed: number): Float64Array {
-  const m = s.length;
-  const U = reflector(n, seed), V = reflector(m, seed + 1);
-  const W = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    let acc = 0;
-    for (let k = 0; k < m; k++) acc += U[i * n + k] * s[k] * V[k * m + j];
-    W[i * m + j] = acc;
-  }
-  return W;
-}
 
 const maxRelErr = (got: ArrayLike<number>, want: number[]): number => {
   const scale = Math.max(...want.map(Math.abs));

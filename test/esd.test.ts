@@ -1,27 +1,7 @@
 import { esd, esdSpectrum } from '../src/core/esd';
 import { isEsdlabError } from '../src/core/errors';
-import { createRng } from '../src/core/rng';
+import { withSingularValues as withSV } from './helpers/matrices';
 
-/** Householder reflector H = I − 2vvᵀ/(vᵀv) (orthogonal). */
-function reflector(n: number, seed: number): Float64Array {
-  const r = createRng(seed);
-  const v = Array.from({ length: n }, () => r.normal());
-  const vv = v.reduce((s, x) => s + x * x, 0);
-  const H = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
-  return H;
-}
-/** rows × cols matrix (rows ≥ cols) with singular values exactly s (length cols). */
-function withSV(rows: number, s: number[], seed: number): Float64Array {
-  const m = s.length, U = reflector(rows, seed), V = reflector(m, seed + 1);
-  const W = new Float64Array(rows * m);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) {
-    let a = 0;
-    for (let k = 0; k < m; k++) a += U[i * rows + k] * s[k] * V[k * m + j];
-    W[i * m + j] = a;
-  }
-  return W;
-}
 const sortedSq = (s: number[], f = 1) => s.map((x) => x * x * f).sort((a, b) => a - b);
 const expectClose = (got: number[], want: number[], rel = 1e-12) => {
   expect(got).toHaveLength(want.length);

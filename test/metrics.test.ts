@@ -1,25 +1,7 @@
 import { alphaMetrics, layerMetrics, modelSummary, rankOf, spectralMetrics, trainingWarning } from '../src/core/metrics';
 import { esdSpectrum } from '../src/core/esd';
-import { createRng } from '../src/core/rng';
+import { withSingularValues as withSV } from './helpers/matrices';
 
-function reflector(n: number, seed: number): Float64Array {
-  const r = createRng(seed);
-  const v = Array.from({ length: n }, () => r.normal());
-  const vv = v.reduce((s, x) => s + x * x, 0);
-  const H = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
-  return H;
-}
-function withSV(rows: number, s: number[], seed: number): Float64Array {
-  const m = s.length, U = reflector(rows, seed), V = reflector(m, seed + 1);
-  const W = new Float64Array(rows * m);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) {
-    let a = 0;
-    for (let k = 0; k < m; k++) a += U[i * rows + k] * s[k] * V[k * m + j];
-    W[i * m + j] = a;
-  }
-  return W;
-}
 const rel = (a: number | null, b: number) => Math.abs((a as number) - b) / Math.abs(b);
 
 describe('spectralMetrics / layerMetrics', () => {

@@ -7,7 +7,7 @@
  */
 import { EsdlabError, isEsdlabError } from './errors';
 import { filterLayers, resolveLayerFilter, type LayerFilterOptions, type ResolvedLayerFilter, type SkippedLayer } from './layerFilter';
-import type { DenseTensor, NumericArray } from './matrix';
+import { unravelIndex, type DenseTensor, type NumericArray } from './matrix';
 import type { LayerInfo } from './modelLayers';
 
 /** Where layers come from: a list plus a lazy reader (a loaded model, or anything else). */
@@ -105,13 +105,7 @@ export function weightProblem(t: DenseTensor): string | null {
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v - v !== 0) {
-      const idx: number[] = [];
-      let r = i;
-      for (let k = t.shape.length - 1; k >= 0; k--) {
-        idx.unshift(r % t.shape[k]);
-        r = Math.floor(r / t.shape[k]);
-      }
-      return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at [${idx.join(', ')}])`;
+      return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at [${unravelIndex(i, t.shape).join(', ')}])`;
     }
     if (v !== 0) nonzero = true;
   }

@@ -93,6 +93,17 @@ export function toTensor(input: TensorInput, name?: string): DenseTensor {
   throw new EsdlabError('INVALID_ARGUMENT', 'expected a DenseTensor {data, shape}, an ml-matrix Matrix or a nested number array', loc);
 }
 
+/** The multi-index of flat row-major position `flat` in a tensor of `shape`. */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const idx: number[] = new Array(shape.length);
+  let r = flat;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    idx[k] = r % shape[k];
+    r = Math.floor(r / shape[k]);
+  }
+  return idx;
+}
+
 /**
  * Throws a NON_FINITE error naming the first NaN/Inf entry (with its multi-index), if any.
  */
@@ -101,13 +112,7 @@ export function assertFinite(t: DenseTensor, name?: string): void {
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v - v !== 0) {
-      const idx: number[] = [];
-      let r = i;
-      for (let k = t.shape.length - 1; k >= 0; k--) {
-        idx.unshift(r % t.shape[k]);
-        r = Math.floor(r / t.shape[k]);
-      }
-      throw new EsdlabError('NON_FINITE', `${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} value`, { ...(name !== undefined ? { tensor: name } : {}), index: idx });
+      throw new EsdlabError('NON_FINITE', `${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} value`, { ...(name !== undefined ? { tensor: name } : {}), index: unravelIndex(i, t.shape) });
     }
   }
 }
