@@ -37,21 +37,6 @@ function paretoSample(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, () => Math.pow(1 - r.next(), -1 / 2.5));
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeOurs(f: () => unknown, reps = 7): number {
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(t);
-}
-
 const PY = `
 import sys, time, json, warnings
 warnings.filterwarnings('ignore')
@@ -64,6 +49,7 @@ t = time.time() - t0
 print(json.dumps({'ms': t * 1000, 'alpha': float(d.alpha), 'Lambda': float(d.Lambda),
                   'logLikelihood': float(np.sum(d.loglikelihoods(fit.data)))}))
 `;
+import { timeMs } from './timing';
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -80,8 +66,8 @@ function main(): void {
   for (const kind of ['tpl', 'pareto'] as const) {
     for (const n of sizes) {
       const x = kind === 'tpl' ? tplSample(n, 1000 + n) : paretoSample(n, 2000 + n);
-      const tpl = timeOurs(() => fitDistribution('truncated_power_law', x, { xmin: 1 }));
-      const all = timeOurs(() => ALTERNATIVE_DISTRIBUTIONS.map((d) => fitDistribution(d, x, { xmin: 1 })), 3);
+      const tpl = timeMs(() => fitDistribution('truncated_power_law', x, { xmin: 1 }), 7, 0);
+      const all = timeMs(() => ALTERNATIVE_DISTRIBUTIONS.map((d) => fitDistribution(d, x, { xmin: 1 })), 3, 0);
       const ours = fitDistribution('truncated_power_law', x, { xmin: 1 });
       let ref = 'skipped (no Python)';
       let ratio = '';

@@ -21,11 +21,6 @@ import { esdSpectrum } from '../src/core/esd';
 import { tsSpectrumBackend } from '../src/core/eigen';
 import { gaussianMatrix } from '../src/core/randomMatrices';
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function npyF32(shape: number[], data: Float32Array): Buffer {
   let h = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
   while ((10 + h.length + 1) % 64 !== 0) h += ' ';
@@ -48,6 +43,7 @@ ts, sv = t(lambda: scipy.linalg.svd(W.astype(float), compute_uv=False))
 te, ev = t(lambda: np.linalg.eigvalsh(W.astype(float) @ W.astype(float).T))
 print(json.dumps({"svd": ts, "eigvalsh": te, "lmax": float(sv[0]**2)}))
 `;
+import { median } from './timing';
 
 function main(): void {
   const argv = process.argv.slice(2);

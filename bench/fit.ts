@@ -29,11 +29,6 @@ function data(n: number, seed: number): Float64Array {
   return x;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function findPython(): string | null {
   const cands = [process.env.ESDLAB_REF_PYTHON, '/work/refvenv/bin/python'].filter((s): s is string => !!s);
   for (const c of cands) if (fs.existsSync(c)) return c;
@@ -63,6 +58,7 @@ if do_pl:
     out["pl"] = {"seconds": time.perf_counter() - t, "alpha": float(f.alpha), "xmin": float(f.xmin), "D": float(f.D)}
 print(json.dumps(out))
 `;
+import { median } from './timing';
 
 function main(): void {
   const args = process.argv.slice(2);

@@ -19,6 +19,7 @@ import * as path from 'path';
 import * as zmq from 'zeromq';
 import { buildFrames, newHeader, parseMessage, type WireMessage } from '../src/kernel/wire';
 import type { JsonObject } from '../src/kernel/protocol';
+import { median } from './timing';
 
 const REPO = process.cwd();
 
@@ -117,7 +118,6 @@ class Client {
   }
 }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const p95 = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
 
 async function measure(def: KernelDef): Promise<Record<string, number | null>> {

@@ -51,7 +51,6 @@ function hwioToOihw(shape: number[], d: ArrayLike<number>): { data: Float32Array
   return { data: out, shape: [o, i, h, w] };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const PY = `
 import contextlib, io, json, sys, time, warnings, os
@@ -70,6 +69,7 @@ for r in range(rounds):
         times.append(time.perf_counter() - t0)
 print(json.dumps({'times': times, 'rows': [{'name': str(r['name']), 'alpha': float(r['alpha']), 'D': float(r['D']), 'xmin': float(r['xmin']), 'num_evals': int(r['num_evals'])} for _, r in det.iterrows()]}))
 `;
+import { median } from './timing';
 
 async function main(): Promise<void> {
   if (!process.env.ESDLAB_ASSETS_DIR) process.env.ESDLAB_ASSETS_DIR = path.join(process.cwd(), 'assets');

@@ -31,21 +31,7 @@ for c in d:
     out[c['name']] = {'ms': dt * 1000, 'sigma_mp': float(s)}
 print(json.dumps(out))
 `;
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-function timeMs(f: () => unknown, reps = 5): number {
-  f();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(t);
-}
+import { timeMs } from './timing';
 
 const cases = [
   { name: 'gauss 1024x512', W: gaussianMatrix(1024, 512, { seed: 1 }) },

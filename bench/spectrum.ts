@@ -57,6 +57,7 @@ out['maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out['cpu'] = cpu
 print(json.dumps(out))
 `;
+import { median } from './timing';
 
 interface PyOut { cpu: { eigvalsh64: number }; eigvalsh64: number; eigvalsh32?: number; svd?: number; blas: Record<string, unknown>[]; numpy: string; scipy: string; maxrss_mb: number }
 interface OurOut { name: string; time: number; cpu: number; gram: number; tridiagonal: number; ql: number; maxrssMb: number; evFile: string }
@@ -66,7 +67,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const has = (name: string): boolean => process.argv.includes(name);
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 /** Seeded float32 Gaussian matrix (same bytes for every process). */
 function matrix(M: number, N: number, seed: number): Float32Array {
