@@ -230,6 +230,9 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   const name = fma ? 'wasm-simd-fma' : 'wasm-simd';
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
+  // Workers find their synchronisation words through the job's ctrl field as soon as they start,
+  // so it is set before any worker exists and kept by every run.
+  u32()[F.ctrl] = job + JOB_BYTES;
   const ensureBytes = (end: number): void => {
     if (end > MAX_PAGES * PAGE - PAGE) {
       throw new EsdlabError('INVALID_ARGUMENT', `matrix too large for the WebAssembly engine (needs ${(end / 2 ** 30).toFixed(2)} GiB of its 4 GiB address space)`);
