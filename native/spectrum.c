@@ -57,6 +57,7 @@ typedef struct {
   uint32_t op_v;    /* symv vector */
   uint32_t ql_iters;/* out: total QL iterations */
   uint32_t us_gram, us_tri, us_ql; /* out: stage times, microseconds (host clock) */
+  uint32_t op_k0, op_kc; /* Gram: depth block being packed / multiplied */
 } Job;
 
 /* host clock in milliseconds (performance.now) */
@@ -65,6 +66,7 @@ __attribute__((import_module("env"), import_name("now"))) extern double host_now
 #define OP_GRAM 1
 #define OP_SYMV 2
 #define OP_SYR2K 3
+#define OP_PACK 4
 
 #define P(T, off) ((T *)(uintptr_t)(off))
 
@@ -75,18 +77,18 @@ static inline void astore(int32_t *p, int32_t v) { __atomic_store_n(p, v, __ATOM
 #define SPIN_LIMIT 200000
 
 /* ------------------------------------------------------------------------------------------ */
-/* packing: pack[p][k][a] = X[k][4p+a] for the Gram's operand X (depth k, index 4p+a), panels p < P4,
- * zero padded beyond M */
-static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint32_t P4) {
-  const uint32_t M = P4 * 4 < j->M ? P4 * 4 : j->M, K = j->K;
+/* packing: pack[p][k][a] = X[k][4p+a] for the Gram's operand X (depth k, index 4p+a), panels
+ * p0 <= p < P4, zero padded beyond M */
+static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint32_t p0, uint32_t P4) {
+  const uint32_t K = j->K, full = j->M / 4 < P4 ? j->M / 4 : P4, M = j->M;
   if (j->orient == 0) {
     /* W is K×M: row k0+k holds X[k][0..M) contiguously */
     for (uint32_t k = 0; k < kc; k++) {
       double *dst = pk + 4 * k;
       if (j->dtype == 1) {
         const float *src = P(const float, j->w) + (uint64_t)(k0 + k) * j->M;
-        uint32_t p = 0;
-        for (; p < M / 4; p++) {
+        uint32_t p = p0;
+        for (; p < full; p++) {
           v128_t x = wasm_v128_load(src + 4 * p);
           wasm_v128_store(dst + (uint64_t)p * 4 * kc, wasm_f64x2_promote_low_f32x4(x));
           wasm_v128_store(dst + (uint64_t)p * 4 * kc + 2, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
@@ -95,8 +97,8 @@ static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint3
           for (uint32_t a = 0; a < 4; a++) dst[(uint64_t)p * 4 * kc + a] = 4 * p + a < M ? (double)src[4 * p + a] : 0.0;
       } else {
         const double *src = P(const double, j->w) + (uint64_t)(k0 + k) * j->M;
-        uint32_t p = 0;
-        for (; p < M / 4; p++) {
+        uint32_t p = p0;
+        for (; p < full; p++) {
           wasm_v128_store(dst + (uint64_t)p * 4 * kc, wasm_v128_load(src + 4 * p));
           wasm_v128_store(dst + (uint64_t)p * 4 * kc + 2, wasm_v128_load(src + 4 * p + 2));
         }
@@ -106,7 +108,7 @@ static void pack_block(const Job *j, double *pk, uint32_t k0, uint32_t kc, uint3
     }
   } else {
     /* W is M×K: X[k][i] = W[i][k0+k]; read four rows side by side */
-    for (uint32_t p = 0; p < P4; p++) {
+    for (uint32_t p = p0; p < P4; p++) {
       double *dst = pk + (uint64_t)p * 4 * kc;
       if (4 * p + 4 <= M) {
         /* full panel: 4×4 (float32) or 4×2 (float64) register transposes */
@@ -234,17 +236,18 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 }
 
 /* ---- work sharing ----------------------------------------------------------------------------
- * An operation is cut into chunks that threads grab with a compare-and-swap on a tag word
- * (publication sequence in the high bits, next chunk in the low 20 bits). The main thread publishes,
+ * An operation is cut into chunks that threads grab with a compare-and-swap on a 64-bit tag word
+ * (publication sequence in the high 32 bits, the number of chunks and the next chunk in the low 32:
+ * one atomic read tells a thread everything, so a thread still looking at the previous operation can
+ * never take a chunk of the next one with the wrong count). The main thread publishes,
  * grabs chunks itself and then waits only for chunks that a worker has actually taken, so a worker
  * that is descheduled (busy machine) never stalls the computation: the main thread simply does more.
  * Shared words (int32, at job->ctrl): */
 #define S_PUB 0        /* publication sequence (futex word workers sleep on) */
-#define S_TAG 1        /* (seq & 0x7ff) << 20 | next chunk */
 #define S_DONE 2       /* chunks completed in the current operation */
 #define S_MAINSLEEP 3  /* main thread sleeps on S_DONE */
 #define S_OP 4
-#define S_NCHUNK 5
+#define S_TAG64 3      /* int64 index: words 6 and 7 hold (uint64)seq << 32 | nchunks << 16 | next chunk */
 #define S_WAITS 8      /* statistics: main-thread sleeps, their time-outs, worker sleeps, chunks run by workers */
 #define S_TIMEOUTS 9
 #define S_WSLEEPS 10
@@ -253,18 +256,18 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 
 static inline int32_t *sync_words(const Job *j) { return P(int32_t, j->ctrl); }
 
-/* packing for the Gram: panels [0, np) of depth block [k0, k0+kc) */
-static void gram_chunk(Job *j, uint32_t idx, uint32_t n, uint32_t t) {
+/* Gram, one depth block [op_k0, op_k0 + op_kc) at a time, in two parallel operations on one shared
+ * pack: OP_PACK (panels split evenly), then OP_GRAM (lower tile rows split by equal tile counts) */
+static void gram_pack_chunk(Job *j, uint32_t idx, uint32_t n) {
+  const uint32_t P4 = j->Mp / 4, p0 = (uint32_t)((uint64_t)P4 * idx / n), p1 = (uint32_t)((uint64_t)P4 * (idx + 1) / n);
+  if (p0 < p1) pack_block(j, P(double, j->pack[0]), j->op_k0, j->op_kc, p0, p1);
+}
+static void gram_chunk(Job *j, uint32_t idx, uint32_t n) {
   const uint32_t P4 = j->Mp / 4;
   const uint32_t lo = tri_bound(P4, idx, n), hi = tri_bound(P4, idx + 1, n);
   if (lo >= hi) return;
-  double *pk = P(double, j->pack[t]);
-  double *g = P(double, j->g);
-  for (uint32_t k0 = 0; k0 < j->K; k0 += j->kc) {
-    const uint32_t kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
-    pack_block(j, pk, k0, kc, hi);
-    tiles_lower(pk, pk, kc, g, j->Mp, lo, hi, 0);
-  }
+  const double *pk = P(const double, j->pack[0]);
+  tiles_lower(pk, pk, j->op_kc, P(double, j->g), j->Mp, lo, hi, 0);
 }
 
 /* rows [lo, hi) of the symmetric product y_t += A·v, A the leading c×c matrix (lower triangle, row
@@ -339,7 +342,8 @@ static void syr2k_chunk(Job *j, uint32_t idx, uint32_t n) {
 }
 
 static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t) {
-  if (op == OP_GRAM) gram_chunk(j, idx, n, t);
+  if (op == OP_GRAM) gram_chunk(j, idx, n);
+  else if (op == OP_PACK) gram_pack_chunk(j, idx, n);
   else if (op == OP_SYMV) symv_chunk(j, idx, n);
   else if (op == OP_SYR2K) syr2k_chunk(j, idx, n);
 }
@@ -347,14 +351,15 @@ static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t) 
 /* grab and run chunks of publication `seq` until none is left; returns the number run */
 static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
   int32_t *S = sync_words(j);
+  uint64_t *tag = (uint64_t *)S + S_TAG64;
   uint32_t ran = 0;
   for (;;) {
-    int32_t w = aload(&S[S_TAG]);
-    if (((uint32_t)w >> 20) != ((uint32_t)seq & 0x7ffu)) break;
-    const uint32_t idx = (uint32_t)w & 0xfffffu;
-    const uint32_t n = (uint32_t)aload(&S[S_NCHUNK]);
+    uint64_t w = __atomic_load_n(tag, __ATOMIC_SEQ_CST);
+    if ((uint32_t)(w >> 32) != (uint32_t)seq) break;
+    const uint32_t idx = (uint32_t)w & 0xffffu, n = ((uint32_t)w >> 16) & 0xffffu;
     if (idx >= n) break;
-    if (!__atomic_compare_exchange_n(&S[S_TAG], &w, w + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    if (!__atomic_compare_exchange_n(tag, &w, w + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    /* chunk idx of publication seq is ours, and seq stays current until we report it done */
     run_chunk(j, aload(&S[S_OP]), idx, n, t);
     ran++;
     const int32_t done = __atomic_add_fetch(&S[S_DONE], 1, __ATOMIC_SEQ_CST);
@@ -373,9 +378,8 @@ static void parallel(Job *j, int32_t op, uint32_t n) {
   }
   const int32_t seq = (S[S_PUB] + 1) & 0x3fffffff;
   S[S_OP] = op;
-  S[S_NCHUNK] = (int32_t)n;
   astore(&S[S_DONE], 0);
-  astore(&S[S_TAG], (int32_t)(((uint32_t)seq & 0x7ffu) << 20));
+  __atomic_store_n((uint64_t *)S + S_TAG64, (uint64_t)(uint32_t)seq << 32 | (uint64_t)(n & 0xffffu) << 16, __ATOMIC_SEQ_CST);
   astore(&S[S_PUB], seq);
   int sleeping = 0;
   for (uint32_t t = 1; t < T; t++) sleeping |= aload(&S[S_THREAD(t)]);
@@ -647,7 +651,16 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
   j->ql_iters = 0;
   __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
   const double t0 = host_now();
-  if (j->K > 0) parallel(j, OP_GRAM, j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads ? 4 * j->nthreads : 1);
+  {
+    const int par = j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads;
+    for (uint32_t k0 = 0; k0 < j->K && !j->status; k0 += j->kc) {
+      j->op_k0 = k0;
+      j->op_kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
+      parallel(j, OP_PACK, par ? 2 * j->nthreads : 1);
+      if (j->status) break;
+      parallel(j, OP_GRAM, par ? 4 * j->nthreads : 1);
+    }
+  }
   const double t1 = host_now();
   j->us_gram = (uint32_t)((t1 - t0) * 1000.0);
   if (j->status) return j->status;

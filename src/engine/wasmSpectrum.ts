@@ -135,7 +135,7 @@ export function wasmSpectrumSupported(): boolean {
 const F = {
   w: 0, dtype: 1, orient: 2, K: 3, M: 4, Mp: 5, g: 6, kc: 7, nthreads: 8, ctrl: 9,
   pack: 10, y: 18, d: 26, e: 27, wp: 28, pa: 29, pb: 30, nb: 31, tau: 32,
-  scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37, usGram: 38, usTri: 39, usQl: 40,
+  scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37, usGram: 38, usTri: 39, usQl: 40, opK0: 41, opKc: 42,
 } as const;
 const JOB_BYTES = 256;
 const CTRL_BYTES = 64;
@@ -293,7 +293,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     const pG = take(Mp * Mp * 8);
     const pPack: number[] = [];
     const pY: number[] = [];
-    for (let t = 0; t < nthreads; t++) pPack.push(take(Mp * kc * 8));
+    pPack.push(take(Mp * kc * 8)); // one Gram pack, shared by all threads
     for (let q = 0; q < 8; q++) pY.push(take(Mp * 8));
     const pD = take(Mp * 8), pE = take(Mp * 8);
     const pWp = take(2 * nb * Mp * 8);
@@ -307,7 +307,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     j.fill(0);
     j[F.w] = pW; j[F.dtype] = isF32 ? 1 : 0; j[F.orient] = orient; j[F.K] = K; j[F.M] = M; j[F.Mp] = Mp;
     j[F.g] = pG; j[F.kc] = kc; j[F.nthreads] = nthreads; j[F.ctrl] = job + JOB_BYTES;
-    for (let t = 0; t < nthreads; t++) j[F.pack + t] = pPack[t];
+    j[F.pack] = pPack[0];
     for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
     const st = ex.spectrum_run(job);
