@@ -579,7 +579,7 @@ static void tridiagonalize(Job *j) {
   }
 }
 
-/* ---- implicit QL with Wilkinson shifts, eigenvalues only (JAMA tql2 without vectors) ----
+/* ---- implicit QL with Wilkinson shifts, eigenvalues only, root-free ----
  * d[0..n) diagonal, e[0..n-1) off-diagonal (e[i] couples i and i+1). Returns 0, or 1 if some
  * eigenvalue needed more than 60 iterations. */
 static double hyp(double a, double b) {
@@ -592,52 +592,44 @@ static double hyp(double a, double b) {
 }
 static int32_t tql(double *d, double *e, uint32_t n, uint32_t *iters) {
   const double eps = 2.220446049250313e-16;
-  double f = 0.0, tst1 = 0.0;
   if (n == 0) return 0;
-  e[n - 1] = 0.0;
+  /* root-free form (Pal–Walker–Kahan, as in Parlett §8.15): the sweep works on the squared
+   * off-diagonals q[i] = e[i]², so an inner step costs two divisions and no square root */
+  double *q = e;
+  for (uint32_t i = 0; i + 1 < n; i++) q[i] = e[i] * e[i];
+  q[n - 1] = 0.0;
+  double tst1 = 0.0;
   for (uint32_t l = 0; l < n; l++) {
-    const double t = fabs_(d[l]) + fabs_(e[l]);
+    const double t = fabs_(d[l]) + __builtin_sqrt(q[l]);
     if (t > tst1) tst1 = t;
-    uint32_t m = l;
-    while (m < n - 1 && !(fabs_(e[m]) <= eps * tst1)) m++;
-    if (m > l) {
-      uint32_t iter = 0;
-      do {
-        if (++iter > 60) return 1;
-        (*iters)++;
-        double g = d[l];
-        double p = (d[l + 1] - g) / (2.0 * e[l]);
-        double r = hyp(p, 1.0);
-        if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const double dl1 = d[l + 1];
-        double h = g - d[l];
-        for (uint32_t i = l + 2; i < n; i++) d[i] -= h;
-        f += h;
-        p = d[m];
-        double c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
-        const double el1 = e[l + 1];
-        for (int32_t i = (int32_t)m - 1; i >= (int32_t)l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * e[i];
-          h = c * p;
-          r = hyp(p, e[i]);
-          e[i + 1] = s * r;
-          s = e[i] / r;
-          c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
-        }
-        p = -s * s2 * c3 * el1 * e[l] / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (fabs_(e[l]) > eps * tst1);
+    /* |e| ≤ eps·tst1 counts as zero (the same test as EISPACK tql1), here on e² */
+    const double tol = (eps * tst1) * (eps * tst1);
+    uint32_t iter = 0;
+    for (;;) {
+      uint32_t m = l;
+      while (m < n - 1 && !(q[m] <= tol)) m++;
+      if (m == l) break;
+      if (++iter > 60) return 1;
+      (*iters)++;
+      /* Wilkinson-type shift from the leading 2×2 block */
+      const double rte = __builtin_sqrt(q[l]);
+      double sg = (d[l + 1] - d[l]) / (2.0 * rte);
+      const double r = hyp(sg, 1.0);
+      sg = d[l] - rte / (sg + (sg >= 0 ? r : -r));
+      double c = 1.0, s = 0.0, gamma = d[m] - sg, p = gamma * gamma;
+      for (int32_t i = (int32_t)m - 1; i >= (int32_t)l; i--) {
+        const double bb = q[i], rr = p + bb;
+        if (i != (int32_t)m - 1) q[i + 1] = s * rr;
+        const double oldc = c, oldgam = gamma, alpha = d[i];
+        c = p / rr;
+        s = bb / rr;
+        gamma = c * (alpha - sg) - s * oldgam;
+        d[i + 1] = oldgam + (alpha - gamma);
+        p = c != 0.0 ? gamma * gamma / c : oldc * bb;
+      }
+      q[l] = s * p;
+      d[l] = sg + gamma;
     }
-    d[l] = d[l] + f;
-    e[l] = 0.0;
   }
   return 0;
 }
