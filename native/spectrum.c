@@ -237,9 +237,11 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 
 /* ---- work sharing ----------------------------------------------------------------------------
  * An operation is cut into chunks that threads grab with a compare-and-swap on a 64-bit tag word
- * (publication sequence in the high 32 bits, the number of chunks and the next chunk in the low 32:
+ * (publication sequence, number of chunks, chunks taken from the front, chunks taken from the back:
  * one atomic read tells a thread everything, so a thread still looking at the previous operation can
- * never take a chunk of the next one with the wrong count). The main thread publishes,
+ * never take a chunk of the next one with the wrong count). The main thread takes chunks from the
+ * front, workers from the back: consecutive operations on the same rows (symmetric products, rank-2k
+ * updates) then find their rows in the same core's cache. The main thread publishes,
  * grabs chunks itself and then waits only for chunks that a worker has actually taken, so a worker
  * that is descheduled (busy machine) never stalls the computation: the main thread simply does more.
  * Shared words (int32, at job->ctrl): */
@@ -247,7 +249,7 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 #define S_DONE 2       /* chunks completed in the current operation */
 #define S_MAINSLEEP 3  /* main thread sleeps on S_DONE */
 #define S_OP 4
-#define S_TAG64 3      /* int64 index: words 6 and 7 hold (uint64)seq << 32 | nchunks << 16 | next chunk */
+#define S_TAG64 3      /* int64 index: words 6 and 7 hold seq << 24 | nchunks << 16 | taken from the back << 8 | from the front */
 #define S_WAITS 8      /* statistics: main-thread sleeps, their time-outs, worker sleeps, chunks run by workers */
 #define S_TIMEOUTS 9
 #define S_WSLEEPS 10
@@ -355,10 +357,11 @@ static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
   uint32_t ran = 0;
   for (;;) {
     uint64_t w = __atomic_load_n(tag, __ATOMIC_SEQ_CST);
-    if ((uint32_t)(w >> 32) != (uint32_t)seq) break;
-    const uint32_t idx = (uint32_t)w & 0xffffu, n = ((uint32_t)w >> 16) & 0xffffu;
-    if (idx >= n) break;
-    if (!__atomic_compare_exchange_n(tag, &w, w + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    if ((uint32_t)(w >> 24) != (uint32_t)seq) break;
+    const uint32_t front = (uint32_t)w & 0xffu, back = ((uint32_t)w >> 8) & 0xffu, n = ((uint32_t)w >> 16) & 0xffu;
+    if (front + back >= n) break;
+    const uint32_t idx = t == 0 ? front : n - 1 - back;
+    if (!__atomic_compare_exchange_n(tag, &w, w + (t == 0 ? 1u : 0x100u), 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
     /* chunk idx of publication seq is ours, and seq stays current until we report it done */
     run_chunk(j, aload(&S[S_OP]), idx, n, t);
     ran++;
@@ -372,14 +375,14 @@ static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
 static void parallel(Job *j, int32_t op, uint32_t n) {
   int32_t *S = sync_words(j);
   const uint32_t T = j->nthreads;
-  if (T <= 1 || n <= 1) { /* inline, no publication */
+  if (T <= 1 || n <= 1 || n > 255) { /* inline, no publication (n > 255 never happens) */
     for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n, 0);
     return;
   }
   const int32_t seq = (S[S_PUB] + 1) & 0x3fffffff;
   S[S_OP] = op;
   astore(&S[S_DONE], 0);
-  __atomic_store_n((uint64_t *)S + S_TAG64, (uint64_t)(uint32_t)seq << 32 | (uint64_t)(n & 0xffffu) << 16, __ATOMIC_SEQ_CST);
+  __atomic_store_n((uint64_t *)S + S_TAG64, (uint64_t)(uint32_t)seq << 24 | (uint64_t)n << 16, __ATOMIC_SEQ_CST);
   astore(&S[S_PUB], seq);
   int sleeping = 0;
   for (uint32_t t = 1; t < T; t++) sleeping |= aload(&S[S_THREAD(t)]);
