@@ -288,6 +288,44 @@ static void symv_rows(const Job *j, double *y, uint32_t lo, uint32_t hi) {
   const double *A = P(const double, j->g);
   const double *v = P(const double, j->op_v);
   uint32_t r = lo;
+  /* four rows at a time over their common prefix [0, r) (r stays even), advancing pointers so the
+   * offsets fold into the loads; the 4×4 diagonal block in scalar code (no arrays: every thread
+   * shares one linear-memory stack, so this file must never need it) */
+  for (; r + 3 < hi; r += 4) {
+    const double *a0 = A + (uint64_t)r * ld, *a1 = a0 + ld, *a2 = a1 + ld, *a3 = a2 + ld;
+    const double v0 = v[r], v1 = v[r + 1], v2 = v[r + 2], v3 = v[r + 3];
+    const v128_t x0 = wasm_f64x2_splat(v0), x1 = wasm_f64x2_splat(v1), x2 = wasm_f64x2_splat(v2), x3 = wasm_f64x2_splat(v3);
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0;
+    const double *vp = v, *p0 = a0, *p1 = a1, *p2 = a2, *p3 = a3;
+    double *yp = y;
+    for (uint32_t k = r >> 1; k; k--, vp += 2, p0 += 2, p1 += 2, p2 += 2, p3 += 2, yp += 2) {
+      const v128_t vv = wasm_v128_load(vp), q0 = wasm_v128_load(p0), q1 = wasm_v128_load(p1);
+      const v128_t q2 = wasm_v128_load(p2), q3 = wasm_v128_load(p3);
+      s0 = MADD(s0, q0, vv);
+      s1 = MADD(s1, q1, vv);
+      s2 = MADD(s2, q2, vv);
+      s3 = MADD(s3, q3, vv);
+      v128_t yy = wasm_v128_load(yp);
+      yy = MADD(yy, q0, x0);
+      yy = MADD(yy, q1, x1);
+      yy = MADD(yy, q2, x2);
+      yy = MADD(yy, q3, x3);
+      wasm_v128_store(yp, yy);
+    }
+    double t0 = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+    double t1 = wasm_f64x2_extract_lane(s1, 0) + wasm_f64x2_extract_lane(s1, 1);
+    double t2 = wasm_f64x2_extract_lane(s2, 0) + wasm_f64x2_extract_lane(s2, 1);
+    double t3 = wasm_f64x2_extract_lane(s3, 0) + wasm_f64x2_extract_lane(s3, 1);
+    /* diagonal block: row i holds a_i[r..r+i]; its strictly lower entries also feed y[r+q] */
+    t0 += a0[r] * v0;
+    t1 += a1[r] * v0 + a1[r + 1] * v1;
+    t2 += a2[r] * v0 + a2[r + 1] * v1 + a2[r + 2] * v2;
+    t3 += a3[r] * v0 + a3[r + 1] * v1 + a3[r + 2] * v2 + a3[r + 3] * v3;
+    y[r] += t0 + a1[r] * v1 + a2[r] * v2 + a3[r] * v3;
+    y[r + 1] += t1 + a2[r + 1] * v2 + a3[r + 1] * v3;
+    y[r + 2] += t2 + a3[r + 2] * v3;
+    y[r + 3] += t3;
+  }
   /* two rows at a time over their common prefix [0, r) */
   for (; r + 1 < hi; r += 2) {
     const double *a0 = A + (uint64_t)r * ld, *a1 = a0 + ld;

@@ -14,6 +14,13 @@ common=(--target=wasm32 -O3 -nostdlib -ffreestanding -msimd128 -matomics -mbulk-
   -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296
   -Wl,-z,stack-size=65536 -Wl,--export=__heap_base -Wl,--strip-all)
 mkdir -p assets
+# Every thread runs its own instance on one shared memory, and all instances start with the same
+# stack pointer: the kernels must never use the linear-memory stack (no arrays or address-taken
+# locals). Refuse to build if the compiler needed it.
+if "$CLANG" "${common[@]/-Wl,*/}" -mrelaxed-simd -DUSE_FMA -S -o - native/spectrum.c 2>/dev/null | grep -q __stack_pointer; then
+  echo "build-wasm: native/spectrum.c uses the linear-memory stack (unsafe with shared-memory threads)" >&2
+  exit 1
+fi
 PATH="$LD_DIR:$PATH" "$CLANG" "${common[@]}" -o assets/esdlab-spectrum-simd.wasm native/spectrum.c
 PATH="$LD_DIR:$PATH" "$CLANG" "${common[@]}" -mrelaxed-simd -DUSE_FMA -o assets/esdlab-spectrum-fma.wasm native/spectrum.c
 ls -l assets/esdlab-spectrum-*.wasm
