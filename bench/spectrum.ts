@@ -15,9 +15,9 @@
  * picks its kernels itself: SkylakeX/AVX-512 on this CPU), and with OPENBLAS_CORETYPE=Prescott (the
  * generic SSE3 kernels Debian's OpenBLAS 0.3.21 falls back to on this CPU). The BLAS numpy used is
  * printed (threadpoolctl).
- * Ours: each size in a fresh Node process (peak RSS is that process's), the default build (SIMD128,
- * what Node 20 runs) and the FMA build (relaxed SIMD, default on Node ≥ 22; switched on here with V8's
- * run-time flag), 2 threads, after a warm-up on a small matrix. Time = the whole
+ * Ours: each size in a fresh Node process (peak RSS is that process's), the plain SIMD128 build and
+ * the FMA build (relaxed SIMD: the default, on Node 20 through V8's run-time flag), 2 threads,
+ * after a warm-up on a small matrix. Time = the whole
  * `gramEigenvalues` call (copy into WebAssembly memory, Gram, tridiagonalization, QL, sort).
  * numpy: `eigvalsh(X @ X.T)` with `X = W.astype(float64)` (the cast included: the float64 Gram is the
  * accuracy contract's arithmetic), and, for reference, the float32 route `eigvalsh(W @ W.T)`.
@@ -148,7 +148,7 @@ function main(): void {
   const rows: string[] = [];
   const details: string[] = [];
   let blasLine = '';
-  const header = '| W (f32) | ours s | ours+FMA s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (simd / fma) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (simd / fma) | max abs Δλ / λmax vs numpy | load (1 min) |';
+  const header = '| W (f32) | ours SIMD s | ours FMA (default) s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (simd / fma) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (simd / fma) | max abs Δλ / λmax vs numpy | load (1 min) |';
   console.log(header);
   for (const [M, N] of sizes) {
     const R = M >= 4096 ? Math.min(rounds, 2) : rounds;
@@ -221,7 +221,7 @@ function cpuOneThread(): void {
   const script = path.join(tmp, 'ref.py');
   fs.writeFileSync(script, PY);
   console.log(`# bench/spectrum --cpu-1t — node ${process.version}, ${new Date().toISOString()}: CPU seconds, 1 thread each, medians of ${rounds}`);
-  console.log('| W (f32) | ours CPU s | ours+FMA CPU s | numpy Gram+eigvalsh f64 CPU s (1 thread, auto kernels) | ours ÷ numpy (simd / fma) | load (1 min) |');
+  console.log('| W (f32) | ours SIMD CPU s | ours FMA (default) CPU s | numpy Gram+eigvalsh f64 CPU s (1 thread, auto kernels) | ours ÷ numpy (simd / fma) | load (1 min) |');
   console.log('|---|---|---|---|---|---|');
   for (const [M, N] of sizes) {
     const file = path.join(tmp, `w${M}x${N}.f32`);
