@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createWasmSpectrumBackend, type WasmSpectrumBackend, type WasmSpectrumOptions } from '../src/engine/wasmSpectrum';
 import { isEsdlabError } from '../src/core/errors';
+import { esd } from '../src/core/esd';
 
 interface RefCase { name: string; kind: string; rows: number; cols: number; dtype: 'float32' | 'float64'; file: string; svd: number[]; eigvalsh: number[] }
 const dir = path.join(__dirname, 'reference', 'spectrum');
@@ -112,6 +113,27 @@ describe('wasm engine: bad input gets a typed error', () => {
   test('bad options are rejected', () => {
     expect(() => createWasmSpectrumBackend({ threads: 0 })).toThrow(/threads/);
     expect(() => createWasmSpectrumBackend({ panel: 0 })).toThrow(/panel/);
+  });
+  test('esd() through the engine skips its own scan yet still names the bad element (and keeps the overflow message)', () => {
+    expect(be.checksFinite).toBe(true);
+    // NaN/Inf anywhere, dense and conv2d, tall and wide: the engine's Gram check fires, esd() names the element
+    const cases: Array<{ shape: number[]; at: number; value: number; where: string; what: string }> = [
+      { shape: [12, 5], at: 13, value: Infinity, where: '[2, 3]', what: '+Inf' },
+      { shape: [5, 12], at: 59, value: NaN, where: '[4, 11]', what: 'NaN' },
+      { shape: [4, 3, 3, 3], at: 100, value: -Infinity, where: '[3, 2, 0, 1]', what: '-Inf' },
+    ];
+    for (const c of cases) {
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const W = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+      W[c.at] = c.value;
+      let err: unknown;
+      try { esd({ data: W, shape: c.shape }, { name: 'fc1', backend: be }); } catch (e) { err = e; }
+      expect(isEsdlabError(err) && (err as { code: string }).code).toBe('NON_FINITE');
+      expect((err as Error).message).toBe(`[tensor 'fc1', at ${c.where}] ${c.what} value`);
+    }
+    // finite but too large: the Gram overflows; no element to name, the engine's message stays
+    const big = Float64Array.from({ length: 8 }, (_, i) => (i + 1) * 1e200);
+    expect(() => esd({ data: big, shape: [4, 2] }, { normalize: 'none', backend: be })).toThrow(/non-finite/);
   });
   test('a disposed backend refuses work', () => {
     const b = createWasmSpectrumBackend({ threads: 1 });

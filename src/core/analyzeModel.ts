@@ -7,7 +7,7 @@
  */
 import { EsdlabError, isEsdlabError } from './errors';
 import { filterLayers, resolveLayerFilter, type LayerFilterOptions, type ResolvedLayerFilter, type SkippedLayer } from './layerFilter';
-import { unravelIndex, type DenseTensor, type NumericArray } from './matrix';
+import { firstNonFinite, firstNonzero, unravelIndex, type DenseTensor, type NumericArray } from './matrix';
 import type { LayerInfo } from './modelLayers';
 
 /** Where layers come from: a list plus a lazy reader (a loaded model, or anything else). */
@@ -98,18 +98,17 @@ function workOf(l: LayerInfo): number {
   return l.rf * (l.N * l.M * l.M + 2 * l.M * l.M * l.M) + 1;
 }
 
-/** Checks weights before analysis; returns a reason string for NaN/Inf/all-zero weights, else null. */
+/**
+ * Checks weights; returns a reason string for NaN/Inf/all-zero weights, else null. The analysis runs
+ * only the cheap all-zero part up front (the spectrum engine detects NaN/Inf itself, and this full
+ * scan then names the element).
+ */
 export function weightProblem(t: DenseTensor): string | null {
-  const d = t.data;
-  let nonzero = false;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v - v !== 0) {
-      return `weights contain ${Number.isNaN(v) ? 'NaN' : 'Inf'} (first at [${unravelIndex(i, t.shape).join(', ')}])`;
-    }
-    if (v !== 0) nonzero = true;
+  const i = firstNonFinite(t.data);
+  if (i >= 0) {
+    return `weights contain ${Number.isNaN(t.data[i]) ? 'NaN' : 'Inf'} (first at [${unravelIndex(i, t.shape).join(', ')}])`;
   }
-  return nonzero ? null : 'all weights are zero';
+  return firstNonzero(t.data) >= 0 ? null : 'all weights are zero';
 }
 
 function identity(l: LayerInfo, delta: boolean): LayerIdentity {
@@ -148,6 +147,7 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
     report('start', i, l);
     const id = identity(l, !!options.base);
     let row: ModelRow;
+    let checked: DenseTensor | null = null; // the weights being analyzed, for naming a NaN/Inf
     try {
       let W = await source.read(l, options.reuseBuffers === false ? null : spare);
       spare = null;
@@ -161,9 +161,9 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
         for (let k = 0; k < d.length; k++) d[k] = W.data[k] - Wb.data[k];
         W = { data: d, shape: W.shape.slice() };
       }
-      const problem = weightProblem(W);
-      if (problem) {
-        row = { ...id, status: 'failed', reason: problem };
+      checked = W;
+      if (firstNonzero(W.data) < 0) {
+        row = { ...id, status: 'failed', reason: 'all weights are zero' };
       } else {
         const r = analyzer(W, {
           ...layerOptions, ...(options.keepEigenvalues ? { keepEigenvalues: true } : {}),
@@ -175,7 +175,7 @@ export async function analyzeModel(source: LayerSource, analyzer: LayerAnalyzer,
       spare = read;
     } catch (e) {
       if (!isEsdlabError(e)) throw e;
-      row = { ...id, status: 'failed', reason: e.message };
+      row = { ...id, status: 'failed', reason: (e.code === 'NON_FINITE' && checked ? weightProblem(checked) : null) ?? e.message };
     }
     rows.push(row);
     doneWork += workOf(l);

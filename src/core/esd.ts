@@ -17,9 +17,9 @@
  *   reports N < M and Q < 1; esdlab does not copy that bug (the eigenvalues are unaffected by it).
  */
 import './eigen';
-import { EsdlabError } from './errors';
+import { EsdlabError, isEsdlabError } from './errors';
 import { layerMatrices, type ConvLayout, type LayerType } from './layerMatrices';
-import type { TensorInput } from './matrix';
+import { assertFinite, toTensor, type TensorInput } from './matrix';
 import { getSpectrumBackend, type SpectrumBackend } from './spectrumBackend';
 
 /** Eigenvalue normalization: `'N'` → λ = σ²/N (X = WᵀW/N), `'none'` → λ = σ². */
@@ -144,8 +144,9 @@ function resolve(options: EsdOptions): ResolvedEsdOptions {
  */
 export function esdSpectrum(W: TensorInput, options: EsdOptions = {}): Spectrum {
   const opts = resolve(options);
-  const lm = layerMatrices(W, { layerType: opts.layerType, layout: opts.layout, name: options.name });
   const backend = options.backend ?? getSpectrumBackend();
+  const backendChecks = backend.checksFinite === true;
+  const lm = layerMatrices(W, { layerType: opts.layerType, layout: opts.layout, name: options.name, checkFinite: !backendChecks });
   let scale = 1;
   let conv2dScaling = 1;
   if (lm.layerType === 'conv2d' && opts.conv2dScale === 'ww') {
@@ -157,7 +158,15 @@ export function esdSpectrum(W: TensorInput, options: EsdOptions = {}): Spectrum 
   let total = 0;
   for (const s of lm.slices) {
     // copy: a backend may hand out a view of a buffer it reuses
-    const ev = Float64Array.from(backend.gramEigenvalues(s.data, s.rows, s.cols));
+    let raw: Float64Array;
+    try {
+      raw = backend.gramEigenvalues(s.data, s.rows, s.cols);
+    } catch (e) {
+      // the backend saw NaN/Inf (or an overflowing Gram): name the first bad element of W if there is one
+      if (backendChecks && isEsdlabError(e) && e.code === 'NON_FINITE') assertFinite(toTensor(W), options.name);
+      throw e;
+    }
+    const ev = Float64Array.from(raw);
     if (ev.length !== s.cols) {
       throw new EsdlabError('INTERNAL', `spectrum backend '${backend.name}' returned ${ev.length} eigenvalues for a ${s.rows}×${s.cols} matrix`);
     }

@@ -34,6 +34,11 @@ export interface LayerMatricesOptions {
   layout?: ConvLayout | 'auto';
   /** Tensor name for error messages. */
   name?: string;
+  /**
+   * Scan W for NaN/±Inf and throw NON_FINITE naming the first one (default true). `esd()` turns it
+   * off when its spectrum backend detects non-finite input itself.
+   */
+  checkFinite?: boolean;
 }
 
 /** One oriented matrix (rows ≥ cols) of a layer. */
@@ -121,7 +126,7 @@ export function layerMatrices(input: TensorInput, options: LayerMatricesOptions 
   if (layoutOpt !== 'auto' && layoutOpt !== 'pytorch' && layoutOpt !== 'keras') {
     throw new EsdlabError('INVALID_ARGUMENT', `unknown layout '${String(layoutOpt)}' (expected auto, pytorch or keras)`, loc);
   }
-  assertFinite(t, name);
+  if (options.checkFinite !== false) assertFinite(t, name);
   const data = t.data;
 
   if (rank === 2) {

@@ -14,6 +14,12 @@ export interface SpectrumBackend {
    * `data` is row-major `rows × cols` with rows ≥ cols; the backend must not modify it.
    */
   gramEigenvalues(data: NumericArray, rows: number, cols: number): Float64Array;
+  /**
+   * True when the backend itself throws an `EsdlabError` with code `NON_FINITE` for any NaN/±Inf in
+   * `data`. `esd()` then skips its own scan of W before the call, and scans only after such an error,
+   * to name the offending element.
+   */
+  readonly checksFinite?: boolean;
 }
 
 let fallback: SpectrumBackend | null = null;

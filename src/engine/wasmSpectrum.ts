@@ -364,6 +364,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   return {
     name,
     gramEigenvalues: (data: NumericArray, rows: number, cols: number): Float64Array => run(data, rows, cols),
+    // every element of W enters one diagonal entry of the Gram matrix, which the kernels check
+    checksFinite: true,
     info: (): WasmSpectrumInfo => {
       const c = new Int32Array(memory.buffer, job + JOB_BYTES, 16);
       const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };

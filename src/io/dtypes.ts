@@ -57,6 +57,7 @@ export function allocFor(dtype: StoredDtype, count: number): NumericArray {
 export function decodeInto(dtype: StoredDtype, bytes: Uint8Array, out: NumericArray, outOffset: number): void {
   const size = DTYPE_SIZE[dtype];
   const n = Math.floor(bytes.byteLength / size);
+  if (LITTLE_ENDIAN_HOST && out instanceof Float32Array && decodeFast32(dtype, bytes, n, out, outOffset)) return;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'F64': for (let i = 0; i < n; i++) out[outOffset + i] = dv.getFloat64(i * 8, true); break;
@@ -83,6 +84,32 @@ export function decodeInto(dtype: StoredDtype, bytes: Uint8Array, out: NumericAr
     case 'I64': for (let i = 0; i < n; i++) out[outOffset + i] = Number(dv.getBigInt64(i * 8, true)); break;
     default: throw new EsdlabError('UNSUPPORTED_DTYPE', `unsupported dtype ${String(dtype)}`);
   }
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Fast paths into a Float32Array on a little-endian host: typed-array views on the raw bytes when
+ * they are aligned (a copy for F32, a table lookup per element for F16, a shift for BF16), with
+ * monomorphic loops. Returns false (caller takes the general path) for other cases.
+ */
+function decodeFast32(dtype: StoredDtype, bytes: Uint8Array, n: number, out: Float32Array, outOffset: number): boolean {
+  if (dtype === 'F32' && bytes.byteOffset % 4 === 0) {
+    out.set(new Float32Array(bytes.buffer, bytes.byteOffset, n), outOffset);
+    return true;
+  }
+  if ((dtype === 'F16' || dtype === 'BF16') && bytes.byteOffset % 2 === 0) {
+    const src = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    if (dtype === 'F16') {
+      const t = getHalfTable();
+      for (let i = 0; i < n; i++) out[outOffset + i] = t[src[i]];
+    } else if ((out.byteOffset + 4 * outOffset) % 4 === 0) {
+      const u = new Uint32Array(out.buffer, out.byteOffset + 4 * outOffset, n);
+      for (let i = 0; i < n; i++) u[i] = src[i] << 16;
+    } else return false;
+    return true;
+  }
+  return false;
 }
 
 /** Decodes a whole little-endian buffer of `dtype` into a new float array. */
