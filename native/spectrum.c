@@ -666,13 +666,16 @@ static int32_t tql(double *d, double *e, uint32_t n, uint32_t *iters) {
       double c = 1.0, s = 0.0, gamma = d[m] - sg, p = gamma * gamma;
       for (int32_t i = (int32_t)m - 1; i >= (int32_t)l; i--) {
         const double bb = q[i], rr = p + bb;
+        /* both reciprocals depend only on the step's inputs, so the two divisions overlap instead
+         * of following each other (γ²/c = γ²·rr/p) */
+        const double irr = 1.0 / rr, ip = 1.0 / p;
         if (i != (int32_t)m - 1) q[i + 1] = s * rr;
         const double oldc = c, oldgam = gamma, alpha = d[i];
-        c = p / rr;
-        s = bb / rr;
+        c = p * irr;
+        s = bb * irr;
         gamma = c * (alpha - sg) - s * oldgam;
         d[i + 1] = oldgam + (alpha - gamma);
-        p = c != 0.0 ? gamma * gamma / c : oldc * bb;
+        p = c != 0.0 ? gamma * gamma * rr * ip : oldc * bb;
       }
       q[l] = s * p;
       d[l] = sg + gamma;
