@@ -58,6 +58,7 @@ typedef struct {
   uint32_t ql_iters;/* out: total QL iterations */
   uint32_t us_gram, us_tri, us_ql; /* out: stage times, microseconds (host clock) */
   uint32_t op_k0, op_kc; /* Gram: depth block being packed / multiplied */
+  uint32_t gram_ready;   /* in: the host has already written G's lower triangle (native accelerator) */
 } Job;
 
 /* host clock in milliseconds (performance.now) */
@@ -691,9 +692,9 @@ EXPORT("spectrum_run") int32_t spectrum_run(Job *j) {
   j->status = 0;
   j->scale_exp = 0;
   j->ql_iters = 0;
-  __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
   const double t0 = host_now();
-  {
+  if (!j->gram_ready) {
+    __builtin_memset(g, 0, (uint64_t)Mp * Mp * sizeof(double));
     const int par = j->nthreads > 1 && Mp / 4 >= 16 * j->nthreads;
     for (uint32_t k0 = 0; k0 < j->K && !j->status; k0 += j->kc) {
       j->op_k0 = k0;

@@ -23,11 +23,18 @@ function load(c: RefCase): Float32Array | Float64Array {
   return a;
 }
 
+// The native Gram accelerator loads on Linux x86-64 CPUs with avx512f (this project's machines); the
+// tests that need it say so and fail if it does not load there.
+const cpuFlags = (() => { try { return /^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? ''; } catch { return ''; } })();
+const nativeExpected = process.platform === 'linux' && process.arch === 'x64' && /\savx512f(\s|$)/.test(cpuFlags) && process.env.ESDLAB_NATIVE_GRAM !== '0';
+
 const configs: { label: string; opts: WasmSpectrumOptions }[] = [
-  { label: '1 thread, defaults', opts: { threads: 1, fma: false } },
-  { label: '2 threads, small panels and blocks, everything chunked', opts: { threads: 2, fma: false, panel: 8, depth: 40, minParallel: 16 } },
-  { label: '2 threads, FMA (relaxed SIMD, switched on if needed)', opts: { threads: 2, fma: true, panel: 16, minParallel: 16 } },
-  { label: '1 thread, panel 1 (unblocked)', opts: { threads: 1, fma: false, panel: 1 } },
+  { label: '1 thread, WebAssembly Gram', opts: { threads: 1, fma: false, nativeGram: false } },
+  { label: '2 threads, small panels and blocks, everything chunked', opts: { threads: 2, fma: false, panel: 8, depth: 40, minParallel: 16, nativeGram: false } },
+  { label: '2 threads, FMA (relaxed SIMD, switched on if needed)', opts: { threads: 2, fma: true, panel: 16, minParallel: 16, nativeGram: false } },
+  { label: '1 thread, panel 1 (unblocked)', opts: { threads: 1, fma: false, panel: 1, nativeGram: false } },
+  { label: 'defaults (native AVX-512 Gram where available, FMA, 2 threads)', opts: { threads: 2 } },
+  { label: 'native Gram, 1 thread, plain SIMD after it', opts: { threads: 1, fma: false, nativeGram: true } },
 ];
 
 const backends: WasmSpectrumBackend[] = [];
@@ -36,6 +43,9 @@ afterAll(() => { for (const b of backends) b.dispose(); });
 describe.each(configs)('wasm engine, $label', ({ opts }) => {
   const be = createWasmSpectrumBackend(opts);
   backends.push(be);
+  test('runs the Gram route it was asked for', () => {
+    expect(be.info().nativeGram).toBe(opts.nativeGram === false ? false : nativeExpected);
+  });
   test.each(ref.cases.map((c) => [c.name, c] as [string, RefCase]))('%s: within 1e-10·λmax of LAPACK', (_n, c) => {
     const W = load(c);
     const copy = W.slice();
@@ -55,8 +65,8 @@ describe.each(configs)('wasm engine, $label', ({ opts }) => {
 });
 
 describe('wasm engine: deterministic, and independent of the thread count', () => {
-  test('repeat calls agree bit for bit', () => {
-    const be = createWasmSpectrumBackend({ threads: 2, fma: false, minParallel: 16 });
+  test.each([['WebAssembly', false], ['native where available', 'auto']] as const)('repeat calls agree bit for bit (%s Gram)', (_l, nativeGram) => {
+    const be = createWasmSpectrumBackend({ threads: 2, fma: false, minParallel: 16, nativeGram });
     backends.push(be);
     const c = ref.cases.find((x) => x.name.startsWith('gauss_600x301'))!;
     const small = ref.cases.find((x) => x.name.startsWith('gauss_256x128'))!;
@@ -64,12 +74,12 @@ describe('wasm engine: deterministic, and independent of the thread count', () =
     be.gramEigenvalues(load(small), small.rows, small.cols);
     const b = be.gramEigenvalues(load(c), c.rows, c.cols);
     expect(Array.from(b)).toEqual(Array.from(a));
-    const one = createWasmSpectrumBackend({ threads: 1, fma: false });
+    const one = createWasmSpectrumBackend({ threads: 1, fma: false, nativeGram });
     backends.push(one);
     expect(Array.from(one.gramEigenvalues(load(c), c.rows, c.cols))).toEqual(Array.from(a));
   });
   test('a large enough matrix really uses the second thread (chunks run by the worker)', () => {
-    const be = createWasmSpectrumBackend({ threads: 2, fma: false });
+    const be = createWasmSpectrumBackend({ threads: 2, fma: false, nativeGram: false });
     backends.push(be);
     const rows = 1200, cols = 600;
     const W = new Float32Array(rows * cols);
@@ -77,7 +87,7 @@ describe('wasm engine: deterministic, and independent of the thread count', () =
     let ev = be.gramEigenvalues(W, rows, cols);
     // A worker may be descheduled for a whole call on a busy machine; three calls are plenty.
     for (let k = 0; k < 2 && be.info().sync.workerChunks === 0; k++) ev = be.gramEigenvalues(W, rows, cols);
-    const one = createWasmSpectrumBackend({ threads: 1, fma: false });
+    const one = createWasmSpectrumBackend({ threads: 1, fma: false, nativeGram: false });
     backends.push(one);
     expect(Array.from(one.gramEigenvalues(W, rows, cols))).toEqual(Array.from(ev));
     const info = be.info();
@@ -139,6 +149,58 @@ describe('wasm engine: bad input gets a typed error', () => {
     const b = createWasmSpectrumBackend({ threads: 1 });
     b.dispose();
     expect(() => b.gramEigenvalues(new Float64Array(4), 2, 2)).toThrow(/disposed/);
+  });
+});
+
+(nativeExpected ? describe : describe.skip)('native Gram accelerator (Linux x86-64 with AVX-512)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const addon = require(path.join(__dirname, '..', 'assets', 'esdlab-gram-linux-x64-avx512.node')) as {
+    gram(w: Float32Array | Float64Array, orient: number, K: number, M: number, g: Float64Array, ldg: number, threads: number): void;
+  };
+  // G's lower triangle by plain float64 loops (exact products of float32 inputs)
+  const naive = (W: Float32Array | Float64Array, orient: number, K: number, M: number): Float64Array => {
+    const G = new Float64Array(M * M);
+    for (let i = 0; i < M; i++) for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += orient === 0 ? W[k * M + i] * W[k * M + j] : W[i * K + k] * W[j * K + k];
+      G[i * M + j] = s;
+    }
+    return G;
+  };
+  test.each([
+    [37, 19, 0, 'f32', 1], [300, 45, 0, 'f64', 2], [45, 300, 1, 'f32', 2], [600, 123, 1, 'f64', 3], [513, 257, 0, 'f32', 2], [256, 8, 0, 'f32', 2],
+  ] as const)('K=%i M=%i orient %i %s, %i threads: lower triangle within 1e-14 of plain loops, and padding untouched', (K, M, orient, dt, threads) => {
+    const W = (dt === 'f32' ? Float32Array : Float64Array).from({ length: K * M }, (_, i) => Math.sin(i * 0.7) + Math.cos(i * 1.3));
+    const ldg = M + 3;
+    const G = new Float64Array(new SharedArrayBuffer(8 * M * ldg)).fill(7);
+    for (let i = 0; i < M; i++) for (let j = 0; j <= i; j++) G[i * ldg + j] = 0;
+    addon.gram(W, orient, K, M, G, ldg, threads);
+    const R = naive(W, orient, K, M);
+    let err = 0, mx = 0;
+    for (let i = 0; i < M; i++) for (let j = 0; j <= i; j++) { err = Math.max(err, Math.abs(G[i * ldg + j] - R[i * M + j])); mx = Math.max(mx, Math.abs(R[i * M + j])); }
+    expect(err / mx).toBeLessThan(1e-14);
+    // the stride padding (columns M..ldg) is never written
+    for (let i = 0; i < M; i++) for (let c = M; c < ldg; c++) expect(G[i * ldg + c]).toBe(7);
+  });
+  test('bad arguments throw instead of touching memory', () => {
+    // (messages, not constructors: the addon's errors come from another realm than jest's)
+    const RangeError = /sizes do not match/, TypeError = /expected a Float32Array/;
+    const W = new Float32Array(12), G = new Float64Array(16);
+    expect(() => addon.gram(W, 0, 4, 4, G, 4, 1)).toThrow(RangeError); // W too short for 4×4
+    expect(() => addon.gram(W, 0, 3, 4, G, 3, 1)).toThrow(RangeError); // ldg < M
+    expect(() => addon.gram(W, 0, 3, 4, new Float64Array(8), 4, 1)).toThrow(RangeError); // G too short
+    expect(() => addon.gram(W, 0, 3, 4, G as unknown as Float64Array, 4, 0)).toThrow(RangeError);
+    expect(() => addon.gram(new Int32Array(12) as unknown as Float32Array, 0, 3, 4, G, 4, 1)).toThrow(TypeError);
+  });
+  test('NaN in a large W still gives NON_FINITE through the engine', () => {
+    const be = createWasmSpectrumBackend({ threads: 2 });
+    backends.push(be);
+    const W = new Float32Array(200 * 100).fill(0.5);
+    W[4321] = NaN;
+    let err: unknown;
+    try { be.gramEigenvalues(W, 200, 100); } catch (e) { err = e; }
+    expect(be.info().nativeGram).toBe(true);
+    expect(isEsdlabError(err) && (err as { code: string }).code).toBe('NON_FINITE');
   });
 });
 

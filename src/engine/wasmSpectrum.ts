@@ -55,16 +55,31 @@ export interface WasmSpectrumOptions {
   depth?: number;
   /** Matrices with fewer than this many Gram rows run on one thread (default 128). */
   minParallel?: number;
+  /**
+   * Form the Gram matrix with the native accelerator (`assets/esdlab-gram-linux-x64-avx512.node`,
+   * 512-bit fused multiply-adds, ~4× the WebAssembly Gram per core) instead of the WebAssembly
+   * kernels. `'auto'` (default) and `true`: when the platform is Linux x86-64, the CPU lists
+   * `avx512f` and the addon loads; otherwise (and with `false`, or env `ESDLAB_NATIVE_GRAM=0`) the
+   * WebAssembly Gram runs. Used for Gram orders ≥ 64. The tridiagonalization and QL always run in
+   * WebAssembly. Both Gram routes accumulate in float64 and meet the same accuracy contract; they
+   * round differently, so `info().nativeGram` records which one ran.
+   */
+  nativeGram?: boolean | 'auto';
 }
 
 /** What a backend instance runs on (recorded by benchmarks). */
 export interface WasmSpectrumInfo {
-  /** Backend name: `wasm-simd`, or `wasm-simd-fma` (fused multiply-adds round differently). */
+  /**
+   * Backend name: `wasm-simd` or `wasm-simd-fma` (fused multiply-adds round differently), with
+   * `+avx512-gram` when the native Gram accelerator forms the Gram matrix.
+   */
   name: string;
   /** Threads used for large matrices. */
   threads: number;
   /** True when the FMA (relaxed SIMD) build runs. */
   fma: boolean;
+  /** True when Gram matrices (order ≥ 64) are formed by the native AVX-512 accelerator. */
+  nativeGram: boolean;
   /** Panel width of the tridiagonalization. */
   panel: number;
   /** Depth of the Gram blocks. */
@@ -129,6 +144,33 @@ function compileOptimized(bytes: Uint8Array): WasmModule {
   }
 }
 
+/** The native Gram accelerator's interface (see native/gram_native.c). */
+interface NativeGram {
+  gram(w: NumericArray, orient: number, K: number, M: number, g: Float64Array, ldg: number, threads: number): void;
+}
+const NATIVE_MIN_ORDER = 64;
+let nativeGram: NativeGram | null | undefined;
+/**
+ * Loads the native Gram accelerator once: only on Linux x86-64 whose CPU lists avx512f (the addon
+ * is compiled for it and would fault elsewhere), unless `ESDLAB_NATIVE_GRAM=0`. Any failure to load
+ * (missing file, older glibc) leaves the WebAssembly Gram in charge.
+ */
+function loadNativeGram(): NativeGram | null {
+  if (nativeGram !== undefined) return nativeGram;
+  nativeGram = null;
+  if (process.env.ESDLAB_NATIVE_GRAM === '0' || process.platform !== 'linux' || process.arch !== 'x64') return null;
+  try {
+    const flags = /^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (!flags || !/\savx512f(\s|$)/.test(flags[1])) return null;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const mod = require(assetPath('esdlab-gram-linux-x64-avx512.node')) as NativeGram;
+    if (typeof mod.gram === 'function') nativeGram = mod;
+  } catch (e) {
+    if (process.env.ESDLAB_DEBUG) console.error('esdlab: native Gram accelerator not loaded:', e);
+  }
+  return nativeGram;
+}
+
 let relaxedFlagTried = false;
 function relaxedSimdAvailable(bytes: Uint8Array): boolean {
   if (WebAssembly.validate(bytes)) return true;
@@ -161,6 +203,7 @@ const F = {
   w: 0, dtype: 1, orient: 2, K: 3, M: 4, Mp: 5, g: 6, kc: 7, nthreads: 8, ctrl: 9,
   pack: 10, y: 18, d: 26, e: 27, wp: 28, pa: 29, pb: 30, nb: 31, tau: 32,
   scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37, usGram: 38, usTri: 39, usQl: 40, opK0: 41, opKc: 42,
+  gramReady: 43,
 } as const;
 const JOB_BYTES = 256;
 const CTRL_BYTES = 64;
@@ -251,7 +294,9 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   let disposed = false;
   let ran = false;
   let threadsBroken = false;
-  const name = fma ? 'wasm-simd-fma' : 'wasm-simd';
+  const native = options.nativeGram === false ? null : loadNativeGram();
+  const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (native ? '+avx512-gram' : '');
+  let nativeGramSeconds = 0;
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
   // Workers find their synchronisation words through the job's ctrl field as soon as they start,
@@ -318,7 +363,9 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     // layout
     let off = arena;
     const take = (bytes: number): number => { const p = off; off = align(off + bytes, 64); return p; };
-    const wBytes = data.length * (isF32 ? 4 : 8);
+    // the native Gram reads W where it is: no copy into WebAssembly memory
+    const useNative = native !== null && M >= NATIVE_MIN_ORDER;
+    const wBytes = useNative ? 0 : data.length * (isF32 ? 4 : 8);
     const pW = take(wBytes);
     const pG = take(Mp * Mp * 8);
     const pPack: number[] = [];
@@ -330,9 +377,21 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     const pPa = take(Mp * 2 * nb * 8), pPb = take(Mp * 2 * nb * 8);
     const pTau = take(Math.max(4 * nb, 4) * 8);
     ensureBytes(off);
-    // copy W in (as stored: float32 stays float32)
-    if (isF32) new Float32Array(memory.buffer, pW, data.length).set(data);
-    else new Float64Array(memory.buffer, pW, data.length).set(data);
+    if (useNative) {
+      const t0 = performance.now();
+      const g = new Float64Array(memory.buffer, pG, Mp * Mp);
+      g.fill(0);
+      try {
+        native.gram(data, orient, K, M, g, Mp, T);
+      } catch (e) {
+        throw new EsdlabError('INTERNAL', `native Gram accelerator failed: ${(e as Error).message}`);
+      }
+      nativeGramSeconds = (performance.now() - t0) / 1000;
+    } else {
+      // copy W in (as stored: float32 stays float32)
+      if (isF32) new Float32Array(memory.buffer, pW, data.length).set(data);
+      else new Float64Array(memory.buffer, pW, data.length).set(data);
+    }
     const j = u32();
     j.fill(0);
     j[F.w] = pW; j[F.dtype] = isF32 ? 1 : 0; j[F.orient] = orient; j[F.K] = K; j[F.M] = M; j[F.Mp] = Mp;
@@ -340,6 +399,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     j[F.pack] = pPack[0];
     for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
+    j[F.gramReady] = useNative ? 1 : 0;
+    if (!useNative) nativeGramSeconds = 0;
     const st = ex.spectrum_run(job);
     ran = true;
     if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');
@@ -370,8 +431,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
       const c = new Int32Array(memory.buffer, job + JOB_BYTES, 16);
       const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };
       const j = u32();
-      const last = ran ? { gram: j[F.usGram] / 1e6, tridiagonal: j[F.usTri] / 1e6, ql: j[F.usQl] / 1e6, qlIterations: j[F.qlIters] } : null;
-      return { name, threads, disposed, startedThreads: runningThreads(), fma, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
+      const last = ran ? { gram: j[F.usGram] / 1e6 + nativeGramSeconds, tridiagonal: j[F.usTri] / 1e6, ql: j[F.usQl] / 1e6, qlIterations: j[F.qlIters] } : null;
+      return { name, threads, disposed, startedThreads: runningThreads(), fma, nativeGram: native !== null, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
     },
     dispose: (): void => {
       if (disposed) return;
