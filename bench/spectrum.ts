@@ -15,10 +15,12 @@
  * picks its kernels itself: SkylakeX/AVX-512 on this CPU), and with OPENBLAS_CORETYPE=Prescott (the
  * generic SSE3 kernels Debian's OpenBLAS 0.3.21 falls back to on this CPU). The BLAS numpy used is
  * printed (threadpoolctl).
- * Ours: each size in a fresh Node process (peak RSS is that process's), the plain SIMD128 build and
- * the FMA build (relaxed SIMD: the default, on Node 20 through V8's run-time flag), 2 threads,
- * after a warm-up on a small matrix. Time = the whole
- * `gramEigenvalues` call (copy into WebAssembly memory, Gram, tridiagonalization, QL, sort).
+ * Ours: each size in a fresh Node process (peak RSS is that process's), 2 threads, after a warm-up on
+ * a small matrix, in two variants: "WebAssembly only" (FMA build, `nativeGram: false`: what runs on
+ * any platform) and "default" (what `esd()` runs here: the native AVX-512 Gram accelerator where the
+ * CPU has it, then the WebAssembly FMA tridiagonalization and QL). Time = the whole
+ * `gramEigenvalues` call (W into WebAssembly memory or the native Gram, tridiagonalization, QL, sort).
+ * `--no-fma` skips the default variant (historical name).
  * numpy: `eigvalsh(X @ X.T)` with `X = W.astype(float64)` (the cast included: the float64 Gram is the
  * accuracy contract's arithmetic), and, for reference, the float32 route `eigvalsh(W @ W.T)`.
  * Reported: medians over rounds; the 1-minute load average before each size (the machine is shared).
@@ -85,10 +87,12 @@ function matrix(M: number, N: number, seed: number): Float32Array {
 // ---- child: our engine on one size ----
 function child(): void {
   const file = arg('--child')!;
-  const M = Number(arg('--M')), N = Number(arg('--N')), fma = arg('--fma') === '1', reps = Number(arg('--reps') ?? 1);
+  const M = Number(arg('--M')), N = Number(arg('--N')), variant = arg('--variant') ?? 'default', reps = Number(arg('--reps') ?? 1);
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createWasmSpectrumBackend } = require('../src/engine/wasmSpectrum') as typeof import('../src/engine/wasmSpectrum');
-  const be = createWasmSpectrumBackend({ threads: Number(arg('--threads') ?? 2), fma });
+  const threads = Number(arg('--threads') ?? 2);
+  // 'wasm': everything in WebAssembly (FMA build); 'default': what esd() runs (native Gram where available)
+  const be = createWasmSpectrumBackend(variant === 'wasm' ? { threads, fma: true, nativeGram: false } : { threads });
   const buf = fs.readFileSync(file);
   const W = new Float32Array(buf.buffer, buf.byteOffset, M * N);
   const warm = matrix(256, 1024, 99);
@@ -103,7 +107,7 @@ function child(): void {
     const t = Number(process.hrtime.bigint() - t0) / 1e9;
     const cu = process.cpuUsage(c0);
     const last = be.info().last!;
-    const evFile = `${file}.ours.${fma ? 'fma' : 'simd'}.f64`;
+    const evFile = `${file}.ours.${variant}.f64`;
     fs.writeFileSync(evFile, Buffer.from(ev.buffer, ev.byteOffset, ev.byteLength));
     res.push({ name: be.info().name, time: t, cpu: (cu.user + cu.system) / 1e6, gram: last.gram, tridiagonal: last.tridiagonal, ql: last.ql, maxrssMb: process.resourceUsage().maxRSS / 1024, evFile });
   }
@@ -111,8 +115,8 @@ function child(): void {
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 
-function runOurs(file: string, M: number, N: number, fma: boolean, threads = 2): OurOut {
-  const r = spawnSync(process.execPath, [__filename, '--child', file, '--M', String(M), '--N', String(N), '--fma', fma ? '1' : '0', '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function runOurs(file: string, M: number, N: number, defaultVariant: boolean, threads = 2): OurOut {
+  const r = spawnSync(process.execPath, [__filename, '--child', file, '--M', String(M), '--N', String(N), '--variant', defaultVariant ? 'default' : 'wasm', '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as OurOut[])[0];
 }
@@ -148,7 +152,7 @@ function main(): void {
   const rows: string[] = [];
   const details: string[] = [];
   let blasLine = '';
-  const header = '| W (f32) | ours SIMD s | ours FMA (default) s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (simd / fma) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (simd / fma) | max abs Δλ / λmax vs numpy | load (1 min) |';
+  const header = '| W (f32) | ours, WebAssembly only s | ours, default s | numpy Gram+eigvalsh f64 (auto kernels) s | ours ÷ numpy (wasm / default) | numpy f64, Prescott kernels s | best ours ÷ Prescott | numpy f32 eigvalsh s | scipy svd f64 s | ours ÷ svd (wasm / default) | max abs Δλ / λmax vs numpy | load (1 min) |';
   console.log(header);
   for (const [M, N] of sizes) {
     const R = M >= 4096 ? Math.min(rounds, 2) : rounds;
@@ -165,7 +169,7 @@ function main(): void {
       }
       ours.push(runOurs(file, M, N, false));
       if (useFma) oursF.push(runOurs(file, M, N, true));
-      process.stderr.write(`  ${M}x${N} round ${r + 1}/${R}: ours ${ours[r].time.toFixed(3)} s${useFma ? `, fma ${oursF[r].time.toFixed(3)} s` : ''}${usePy ? `, numpy ${pyA[r].eigvalsh64.toFixed(3)} s, numpy-Prescott ${pyP[r] ? pyP[r].eigvalsh64.toFixed(3) : '—'} s${pyA[r].svd !== undefined ? `, svd ${pyA[r].svd!.toFixed(3)} s` : ''}` : ''} (load ${os.loadavg()[0].toFixed(1)})\n`);
+      process.stderr.write(`  ${M}x${N} round ${r + 1}/${R}: ours wasm ${ours[r].time.toFixed(3)} s${useFma ? `, default ${oursF[r].time.toFixed(3)} s` : ''}${usePy ? `, numpy ${pyA[r].eigvalsh64.toFixed(3)} s, numpy-Prescott ${pyP[r] ? pyP[r].eigvalsh64.toFixed(3) : '—'} s${pyA[r].svd !== undefined ? `, svd ${pyA[r].svd!.toFixed(3)} s` : ''}` : ''} (load ${os.loadavg()[0].toFixed(1)})\n`);
     }
     const load1 = os.loadavg()[0];
     const t = median(ours.map((o) => o.time));
@@ -191,9 +195,9 @@ function main(): void {
     rows.push(`| ${M}×${N} | ${f(t)} | ${f(tf)} | ${f(np64)} | ${ratio(t, np64)} / ${ratio(tf, np64)} | ${f(npP)} | ${ratio(best, npP)} | ${f(np32)} | ${f(svd)} | ${ratio(t, svd)} / ${ratio(tf, svd)} | ${acc} | ${load0.toFixed(1)}–${load1.toFixed(1)} |`);
     const o = ours[Math.floor(ours.length / 2)], of = oursF[Math.floor(oursF.length / 2)];
     details.push(`${M}×${N}: ours stages (gram / tridiagonal / QL, s) ${o.gram.toFixed(3)} / ${o.tridiagonal.toFixed(3)} / ${o.ql.toFixed(3)}` +
-      (of ? `; fma ${of.gram.toFixed(3)} / ${of.tridiagonal.toFixed(3)} / ${of.ql.toFixed(3)}` : '') +
+      (of ? `; default (${of.name}) ${of.gram.toFixed(3)} / ${of.tridiagonal.toFixed(3)} / ${of.ql.toFixed(3)}` : '') +
       `; peak RSS ours ${Math.max(...ours.map((x) => x.maxrssMb)).toFixed(0)} MB` + (usePy ? `, python ${Math.max(...pyA.map((x) => x.maxrss_mb)).toFixed(0)} MB` : '') +
-      `; W itself ${(M * N * 4 / 2 ** 20).toFixed(0)} MB; rounds ${R}; all ours ${ours.map((x) => x.time.toFixed(3)).join(' ')}${of ? ` | fma ${oursF.map((x) => x.time.toFixed(3)).join(' ')}` : ''}` +
+      `; W itself ${(M * N * 4 / 2 ** 20).toFixed(0)} MB; rounds ${R}; all ours wasm ${ours.map((x) => x.time.toFixed(3)).join(' ')}${of ? ` | default ${oursF.map((x) => x.time.toFixed(3)).join(' ')}` : ''}` +
       (usePy ? ` | numpy ${pyA.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | Prescott ${pyP.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | svd ${svds.map((x) => x.toFixed(2)).join(' ')}` : ''));
     console.log(rows[rows.length - 1]);
     console.log('  ' + details[details.length - 1]);
@@ -221,7 +225,7 @@ function cpuOneThread(): void {
   const script = path.join(tmp, 'ref.py');
   fs.writeFileSync(script, PY);
   console.log(`# bench/spectrum --cpu-1t — node ${process.version}, ${new Date().toISOString()}: CPU seconds, 1 thread each, medians of ${rounds}`);
-  console.log('| W (f32) | ours SIMD CPU s | ours FMA (default) CPU s | numpy Gram+eigvalsh f64 CPU s (1 thread, auto kernels) | ours ÷ numpy (simd / fma) | load (1 min) |');
+  console.log('| W (f32) | ours, WebAssembly only CPU s | ours, default CPU s | numpy Gram+eigvalsh f64 CPU s (1 thread, auto kernels) | ours ÷ numpy (wasm / default) | load (1 min) |');
   console.log('|---|---|---|---|---|---|');
   for (const [M, N] of sizes) {
     const file = path.join(tmp, `w${M}x${N}.f32`);
@@ -232,7 +236,7 @@ function cpuOneThread(): void {
       c.push(runPython(py, script, file, M, N, false, null, '', false, 1).cpu.eigvalsh64);
       a.push(runOurs(file, M, N, false, 1).cpu);
       b.push(runOurs(file, M, N, true, 1).cpu);
-      process.stderr.write(`  ${M}x${N} round ${r + 1}: ours ${a[r].toFixed(3)}, fma ${b[r].toFixed(3)}, numpy ${c[r].toFixed(3)} CPU s (load ${os.loadavg()[0].toFixed(1)})\n`);
+      process.stderr.write(`  ${M}x${N} round ${r + 1}: ours wasm ${a[r].toFixed(3)}, default ${b[r].toFixed(3)}, numpy ${c[r].toFixed(3)} CPU s (load ${os.loadavg()[0].toFixed(1)})\n`);
     }
     const [x, y, z] = [median(a), median(b), median(c)];
     console.log(`| ${M}×${N} | ${x.toFixed(3)} | ${y.toFixed(3)} | ${z.toFixed(3)} | ${(x / z).toFixed(2)}× / ${(y / z).toFixed(2)}× | ${load0.toFixed(1)}–${os.loadavg()[0].toFixed(1)} |`);

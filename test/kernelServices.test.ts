@@ -103,6 +103,9 @@ maybe('esdlab kernel through jupyter server + @jupyterlab/services', () => {
     const reply = await fut.done;
     expect({ status: reply.content.status, texts }).toEqual({ status: 'ok', texts: [] });
     expect(outputs).toContain('display_data');
+    // @jupyterlab/services calls comm-target handlers asynchronously (it may first load the target),
+    // so the handler can run after the execute future resolves: wait for it (at most 10 s)
+    for (let i = 0; i < 200 && opened.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(opened).toHaveLength(1);
     const { comm, msg } = opened[0];
     expect(msg.metadata).toEqual({ version: '2.1.0' });
