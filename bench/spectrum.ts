@@ -196,7 +196,7 @@ function main(): void {
     const o = ours[Math.floor(ours.length / 2)], of = oursF[Math.floor(oursF.length / 2)];
     details.push(`${M}×${N}: ours stages (gram / tridiagonal / QL, s) ${o.gram.toFixed(3)} / ${o.tridiagonal.toFixed(3)} / ${o.ql.toFixed(3)}` +
       (of ? `; default (${of.name}) ${of.gram.toFixed(3)} / ${of.tridiagonal.toFixed(3)} / ${of.ql.toFixed(3)}` : '') +
-      `; peak RSS ours ${Math.max(...ours.map((x) => x.maxrssMb)).toFixed(0)} MB` + (usePy ? `, python ${Math.max(...pyA.map((x) => x.maxrss_mb)).toFixed(0)} MB` : '') +
+      `; peak RSS ours wasm ${Math.max(...ours.map((x) => x.maxrssMb)).toFixed(0)} MB${of ? `, default ${Math.max(...oursF.map((x) => x.maxrssMb)).toFixed(0)} MB` : ''}` + (usePy ? `, python ${Math.max(...pyA.map((x) => x.maxrss_mb)).toFixed(0)} MB` : '') +
       `; W itself ${(M * N * 4 / 2 ** 20).toFixed(0)} MB; rounds ${R}; all ours wasm ${ours.map((x) => x.time.toFixed(3)).join(' ')}${of ? ` | default ${oursF.map((x) => x.time.toFixed(3)).join(' ')}` : ''}` +
       (usePy ? ` | numpy ${pyA.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | Prescott ${pyP.map((x) => x.eigvalsh64.toFixed(3)).join(' ')} | svd ${svds.map((x) => x.toFixed(2)).join(' ')}` : ''));
     console.log(rows[rows.length - 1]);

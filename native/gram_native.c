@@ -134,6 +134,51 @@ static inline void add_block(const Task *t, const double *acc, int64_t I, int64_
   }
 }
 
+/* ---- rank-2k update for the tridiagonalization: G[i][j] -= Σ_q V_q[i] W_q[j] + W_q[i] V_q[j] ---- */
+typedef struct {
+  double *g;
+  int64_t ldg, k, depth; /* depth = 2·nbp */
+  const double *pa, *pb; /* packs [p][depth][8]: pa = [V; W], pb = [W; V] */
+  int64_t lo, hi;
+} Syr2kTask;
+
+static inline void sub_block(double *G, int64_t ldg, int64_t k, const double *acc, int64_t I, int64_t J, int w) {
+  const int64_t r0 = 8 * I, c0 = 8 * J;
+  const int rows = r0 + 8 <= k ? 8 : (int)(k - r0);
+  const int cols = c0 + w <= k ? w : (int)(k - c0);
+  if (cols <= 0) return;
+  for (int r = 0; r < rows; r++) {
+    double *g = G + (r0 + r) * ldg + c0;
+    const double *s = acc + 16 * r;
+    int c = 0;
+    for (; c + 8 <= cols; c += 8) _mm512_storeu_pd(g + c, _mm512_sub_pd(_mm512_loadu_pd(g + c), _mm512_loadu_pd(s + c)));
+    for (; c < cols; c++) g[c] -= s[c];
+  }
+}
+
+static void *run_syr2k(void *arg) {
+  Syr2kTask *t = (Syr2kTask *)arg;
+  double acc[128] __attribute__((aligned(64)));
+  const int64_t d = t->depth;
+  for (int64_t jc = 0; jc < t->hi; jc += NC) {
+    const int64_t jend = jc + NC;
+    for (int64_t I = t->lo > jc ? t->lo : jc; I < t->hi; I++) {
+      const double *ap = t->pa + I * 8 * d;
+      const int64_t jmax = I + 1 < jend ? I + 1 : jend;
+      int64_t J = jc;
+      for (; J + 1 < jmax; J += 2) {
+        tile8x16(ap, t->pb + J * 8 * d, t->pb + (J + 1) * 8 * d, d, acc);
+        sub_block(t->g, t->ldg, t->k, acc, I, J, 16);
+      }
+      if (J < jmax) {
+        tile8x8(ap, t->pb + J * 8 * d, d, acc);
+        sub_block(t->g, t->ldg, t->k, acc, I, J, 8);
+      }
+    }
+  }
+  return NULL;
+}
+
 static void *run_task(void *arg) {
   Task *t = (Task *)arg;
   if (t->lo >= t->hi) return NULL;
@@ -225,10 +270,79 @@ static napi_value Gram(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+/* syr2k(mem: Float64Array, g, ldg, k, v, w, ldv, nbp, threads); offsets in elements of mem */
+static napi_value Syr2k(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
+    napi_throw_type_error(env, NULL, "syr2k: expected 9 arguments");
+    return NULL;
+  }
+  napi_typedarray_type mt;
+  size_t mlen;
+  void *mdata;
+  if (napi_get_typedarray_info(env, argv[0], &mt, &mlen, &mdata, NULL, NULL) != napi_ok || mt != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "syr2k: expected a Float64Array");
+    return NULL;
+  }
+  int64_t a[7];
+  int32_t threads = 0;
+  for (int i = 0; i < 7; i++) {
+    if (napi_get_value_int64(env, argv[1 + i], &a[i]) != napi_ok) { napi_throw_type_error(env, NULL, "syr2k: offsets must be numbers"); return NULL; }
+  }
+  if (napi_get_value_int32(env, argv[8], &threads) != napi_ok) { napi_throw_type_error(env, NULL, "syr2k: threads must be a number"); return NULL; }
+  const int64_t g = a[0], ldg = a[1], k = a[2], v = a[3], w = a[4], ldv = a[5], nbp = a[6];
+  const int64_t lim = (int64_t)1 << 32, n = (int64_t)mlen;
+  if (g < 0 || ldg < k || k < 1 || k > lim || ldg > lim || v < 0 || w < 0 || ldv < k || ldv > lim || nbp < 1 || nbp > 4096 ||
+      threads < 1 || threads > 64 || g + (k - 1) * ldg + k > n || v + (nbp - 1) * ldv + k > n || w + (nbp - 1) * ldv + k > n) {
+    napi_throw_range_error(env, NULL, "syr2k: sizes do not match the array");
+    return NULL;
+  }
+  double *M = (double *)mdata;
+  const int64_t P = (k + 7) / 8, depth = 2 * nbp;
+  double *pa = (double *)aligned_alloc(64, (size_t)(P * 8 * depth * sizeof(double)));
+  double *pb = (double *)aligned_alloc(64, (size_t)(P * 8 * depth * sizeof(double)));
+  if (!pa || !pb) {
+    free(pa); free(pb);
+    napi_throw_error(env, "OUT_OF_MEMORY", "syr2k: cannot allocate the packs");
+    return NULL;
+  }
+  for (int64_t p = 0; p < P; p++) {
+    double *xa = pa + p * 8 * depth, *xb = pb + p * 8 * depth;
+    for (int64_t q = 0; q < nbp; q++) {
+      const double *vq = M + v + q * ldv, *wq = M + w + q * ldv;
+      for (int c = 0; c < 8; c++) {
+        const int64_t r = 8 * p + c;
+        const double vv = r < k ? vq[r] : 0.0, ww = r < k ? wq[r] : 0.0;
+        xa[8 * q + c] = vv;
+        xa[8 * (nbp + q) + c] = ww;
+        xb[8 * q + c] = ww;
+        xb[8 * (nbp + q) + c] = vv;
+      }
+    }
+  }
+  if (threads > P) threads = (int)P;
+  Syr2kTask tasks[64];
+  pthread_t tids[64];
+  int started[64] = {0};
+  for (int t = 0; t < threads; t++) tasks[t] = (Syr2kTask){ M + g, ldg, k, depth, pa, pb, tri_bound(P, t, threads), tri_bound(P, t + 1, threads) };
+  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tids[t], NULL, run_syr2k, &tasks[t]) == 0;
+  for (int t = 1; t < threads; t++) if (!started[t]) run_syr2k(&tasks[t]);
+  run_syr2k(&tasks[0]);
+  for (int t = 1; t < threads; t++) if (started[t]) pthread_join(tids[t], NULL);
+  free(pa);
+  free(pb);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "gram", NAPI_AUTO_LENGTH, Gram, NULL, &fn);
   napi_set_named_property(env, exports, "gram", fn);
+  napi_create_function(env, "syr2k", NAPI_AUTO_LENGTH, Syr2k, NULL, &fn);
+  napi_set_named_property(env, exports, "syr2k", fn);
   return exports;
 }
 

@@ -59,10 +59,15 @@ typedef struct {
   uint32_t us_gram, us_tri, us_ql; /* out: stage times, microseconds (host clock) */
   uint32_t op_k0, op_kc; /* Gram: depth block being packed / multiplied */
   uint32_t gram_ready;   /* in: the host has already written G's lower triangle (native accelerator) */
+  uint32_t native_syr2k; /* in: try the host's rank-2k update (native accelerator) first */
 } Job;
 
 /* host clock in milliseconds (performance.now) */
 __attribute__((import_module("env"), import_name("now"))) extern double host_now(void);
+/* host rank-2k update (native accelerator): G[i][j] -= Σ_q V_q[i] W_q[j] + W_q[i] V_q[j] for j ≤ i < k,
+ * V_q at v + q·ldg, W_q at w + q·ldg (byte offsets, q < nbp). Returns 0 when done, else nonzero
+ * (nothing written; the WebAssembly kernels do it instead). */
+__attribute__((import_module("env"), import_name("syr2k"))) extern int32_t host_syr2k(uint32_t g, uint32_t ldg, uint32_t k, uint32_t v, uint32_t w, uint32_t nbp);
 
 #define OP_GRAM 1
 #define OP_SYMV 2
@@ -261,6 +266,7 @@ static void tiles_lower(const double *pa, const double *pb, uint32_t kc, double 
 #define S_TIMEOUTS 9
 #define S_WSLEEPS 10
 #define S_WCHUNKS 11
+#define S_NOSPIN 12    /* set while the host computes on all cores (native accelerator): idle workers sleep at once */
 #define S_THREAD(t) (16 + 16 * (t)) /* per thread: +0 sleeping, +6 started (set by the host), +7 failed (host) */
 
 static inline int32_t *sync_words(const Job *j) { return P(int32_t, j->ctrl); }
@@ -463,7 +469,7 @@ EXPORT("worker_loop") void worker_loop(Job *j, uint32_t t, int32_t last) {
     int32_t s;
     uint32_t spins = 0;
     while ((s = aload(&S[S_PUB])) == last) {
-      if (++spins > SPIN_LIMIT) {
+      if (++spins > SPIN_LIMIT || aload(&S[S_NOSPIN])) {
         astore(sleeping, 1);
         S[S_WSLEEPS]++;
         if (aload(&S[S_PUB]) == last) __builtin_wasm_memory_atomic_wait32(&S[S_PUB], last, -1);
@@ -598,7 +604,14 @@ static void tridiagonalize(Job *j) {
     }
     /* rank-2·nbp update of the leading k×k matrix, k = bottom */
     const uint32_t k = (uint32_t)bottom;
-    if (k > 0) {
+    int32_t hosted = 0;
+    if (k >= 64 && j->native_syr2k) {
+      /* the host's threads need the cores: idle workers stop spinning and sleep */
+      astore(&sync_words(j)[S_NOSPIN], 1);
+      hosted = host_syr2k(j->g, ld, k, j->g + (uint32_t)bottom * ld * 8u, j->wp, nbp) == 0;
+      astore(&sync_words(j)[S_NOSPIN], 0);
+    }
+    if (!hosted && k > 0) {
       const uint32_t P4 = (k + 3) / 4, depth = 2 * nb;
       double *pa = P(double, j->pa), *pb = P(double, j->pb);
       /* pa[p][q][a]: q < nb → V_q[4p+a], else W_q[4p+a]; pb swaps V and W (zero beyond k / nbp) */

@@ -28,7 +28,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Instance: new (m: WasmModule, imports: { env: { memory: WasmMemory; now: () => number } }) => WasmInstance;
+  Instance: new (m: WasmModule, imports: { env: { memory: WasmMemory; now: () => number; syr2k: (...a: number[]) => number } }) => WasmInstance;
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -147,6 +147,8 @@ function compileOptimized(bytes: Uint8Array): WasmModule {
 /** The native Gram accelerator's interface (see native/gram_native.c). */
 interface NativeGram {
   gram(w: NumericArray, orient: number, K: number, M: number, g: Float64Array, ldg: number, threads: number): void;
+  /** G[i][j] −= Σ_q V_q[i]·W_q[j] + W_q[i]·V_q[j] (j ≤ i < k); offsets in float64 elements of `mem`. */
+  syr2k(mem: Float64Array, g: number, ldg: number, k: number, v: number, w: number, ldv: number, nbp: number, threads: number): void;
 }
 const NATIVE_MIN_ORDER = 64;
 let nativeGram: NativeGram | null | undefined;
@@ -164,7 +166,7 @@ function loadNativeGram(): NativeGram | null {
     if (!flags || !/\savx512f(\s|$)/.test(flags[1])) return null;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mod = require(assetPath('esdlab-gram-linux-x64-avx512.node')) as NativeGram;
-    if (typeof mod.gram === 'function') nativeGram = mod;
+    if (typeof mod.gram === 'function' && typeof mod.syr2k === 'function') nativeGram = mod;
   } catch (e) {
     if (process.env.ESDLAB_DEBUG) console.error('esdlab: native Gram accelerator not loaded:', e);
   }
@@ -203,7 +205,7 @@ const F = {
   w: 0, dtype: 1, orient: 2, K: 3, M: 4, Mp: 5, g: 6, kc: 7, nthreads: 8, ctrl: 9,
   pack: 10, y: 18, d: 26, e: 27, wp: 28, pa: 29, pb: 30, nb: 31, tau: 32,
   scaleExp: 33, status: 34, opC: 35, opV: 36, qlIters: 37, usGram: 38, usTri: 39, usQl: 40, opK0: 41, opKc: 42,
-  gramReady: 43,
+  gramReady: 43, nativeSyr2k: 44,
 } as const;
 const JOB_BYTES = 256;
 const CTRL_BYTES = 64;
@@ -215,7 +217,7 @@ const MAX_PAGES = 65536;
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, job, t } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
+const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now(), syr2k: () => 1 } });
 const ctrl = new Int32Array(memory.buffer, job + ${JOB_BYTES} + ${CTRL_BYTES} * (t + 1), ${CTRL_BYTES / 4});
 Atomics.store(ctrl, 6, 1);
 Atomics.notify(ctrl, 6);
@@ -281,7 +283,24 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   } catch (e) {
     throw new EsdlabError('UNSUPPORTED_FORMAT', `this runtime cannot run the WebAssembly spectrum engine: ${(e as Error).message}`);
   }
-  const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
+  // the rank-2k updates of the tridiagonalization call back into the host when the native
+  // accelerator is on (see native/spectrum.c host_syr2k); `syr2kThreads` is set per matrix
+  let syr2kThreads = 1;
+  let syr2kFailed = false;
+  const hostSyr2k = (g: number, ldg: number, k: number, v: number, w: number, nbp: number): number => {
+    if (!nativeForSyr2k || syr2kFailed) return 1;
+    try {
+      nativeForSyr2k.syr2k(new Float64Array(memory.buffer), g / 8, ldg, k, v / 8, w / 8, ldg, nbp, syr2kThreads);
+      return 0;
+    } catch (e) {
+      // nothing was written (arguments are checked first): let the WebAssembly kernels do it, from now on
+      syr2kFailed = true;
+      if (process.env.ESDLAB_DEBUG) console.error('esdlab: native rank-2k update failed:', e);
+      return 1;
+    }
+  };
+  let nativeForSyr2k: NativeGram | null = null;
+  const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now(), syr2k: hostSyr2k } });
   const ex = inst.exports as unknown as {
     spectrum_run(job: number): number;
     eig_run(job: number): number;
@@ -295,7 +314,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   let ran = false;
   let threadsBroken = false;
   const native = options.nativeGram === false ? null : loadNativeGram();
-  const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (native ? '+avx512-gram' : '');
+  nativeForSyr2k = native;
+  const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (native ? '+avx512' : '');
   let nativeGramSeconds = 0;
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
@@ -400,6 +420,8 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
     j[F.gramReady] = useNative ? 1 : 0;
+    j[F.nativeSyr2k] = useNative ? 1 : 0;
+    syr2kThreads = T;
     if (!useNative) nativeGramSeconds = 0;
     const st = ex.spectrum_run(job);
     ran = true;
