@@ -56,13 +56,14 @@ export interface WasmSpectrumOptions {
   /** Matrices with fewer than this many Gram rows run on one thread (default 128). */
   minParallel?: number;
   /**
-   * Form the Gram matrix with the native accelerator (`assets/esdlab-gram-linux-x64-avx512.node`,
-   * 512-bit fused multiply-adds, ~4× the WebAssembly Gram per core) instead of the WebAssembly
-   * kernels. `'auto'` (default) and `true`: when the platform is Linux x86-64, the CPU lists
-   * `avx512f` and the addon loads; otherwise (and with `false`, or env `ESDLAB_NATIVE_GRAM=0`) the
-   * WebAssembly Gram runs. Used for Gram orders ≥ 64. The tridiagonalization and QL always run in
-   * WebAssembly. Both Gram routes accumulate in float64 and meet the same accuracy contract; they
-   * round differently, so `info().nativeGram` records which one ran.
+   * Run the BLAS-3 work — the Gram matrix and the rank-2k updates of the tridiagonalization — on the
+   * native accelerator (`assets/esdlab-gram-linux-x64-avx512.node`: 512-bit fused multiply-adds,
+   * ~3.5× the WebAssembly kernels per core). `'auto'` (default) and `true`: when the platform is
+   * Linux x86-64, the CPU lists `avx512f` and the addon loads; otherwise (and with `false`, or env
+   * `ESDLAB_NATIVE_GRAM=0`) everything runs in WebAssembly. Used for Gram orders ≥ 64. The symmetric
+   * products, the reflectors and QL always run in WebAssembly. Both routes accumulate in float64 and
+   * meet the same accuracy contract; they round differently, so `info().nativeGram` records which
+   * one ran.
    */
   nativeGram?: boolean | 'auto';
 }
@@ -71,14 +72,14 @@ export interface WasmSpectrumOptions {
 export interface WasmSpectrumInfo {
   /**
    * Backend name: `wasm-simd` or `wasm-simd-fma` (fused multiply-adds round differently), with
-   * `+avx512-gram` when the native Gram accelerator forms the Gram matrix.
+   * `+avx512` when the native accelerator does the Gram matrix and the rank-2k updates.
    */
   name: string;
   /** Threads used for large matrices. */
   threads: number;
   /** True when the FMA (relaxed SIMD) build runs. */
   fma: boolean;
-  /** True when Gram matrices (order ≥ 64) are formed by the native AVX-512 accelerator. */
+  /** True when the Gram matrix and rank-2k updates (order ≥ 64) run on the native AVX-512 accelerator. */
   nativeGram: boolean;
   /** Panel width of the tridiagonalization. */
   panel: number;
