@@ -156,6 +156,7 @@ describe('wasm engine: bad input gets a typed error', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const addon = require(path.join(__dirname, '..', 'assets', 'esdlab-gram-linux-x64-avx512.node')) as {
     gram(w: Float32Array | Float64Array, orient: number, K: number, M: number, g: Float64Array, ldg: number, threads: number): void;
+    syr2k(mem: Float64Array, g: number, ldg: number, k: number, v: number, w: number, ldv: number, nbp: number, threads: number): void;
   };
   // G's lower triangle by plain float64 loops (exact products of float32 inputs)
   const naive = (W: Float32Array | Float64Array, orient: number, K: number, M: number): Float64Array => {
@@ -182,6 +183,28 @@ describe('wasm engine: bad input gets a typed error', () => {
     // the stride padding (columns M..ldg) is never written
     for (let i = 0; i < M; i++) for (let c = M; c < ldg; c++) expect(G[i * ldg + c]).toBe(7);
   });
+  test.each([[70, 3, 1], [131, 16, 2], [200, 1, 3], [64, 32, 2]] as const)('rank-2k update, k=%i nbp=%i, %i threads: G − VWᵀ − WVᵀ on the lower k×k, nothing else touched', (k, nbp, threads) => {
+    // one Float64Array standing for the engine's memory: G (stride ldg) then V and W rows (stride ldv)
+    const ldg = k + 5, ldv = k + 2, g = 3, v = g + k * ldg + 7, w = v + nbp * ldv + 1;
+    const mem = new Float64Array(w + nbp * ldv + 4).map((_, i) => Math.sin(i * 0.37) + 0.5 * Math.cos(i * 1.9));
+    const before = mem.slice();
+    addon.syr2k(mem, g, ldg, k, v, w, ldv, nbp, threads);
+    let err = 0, mx = 0;
+    for (let i = 0; i < mem.length; i++) {
+      const off = i - g, r = Math.floor(off / ldg), c = off - r * ldg;
+      if (off >= 0 && r < k && c <= r) {
+        let s2 = 0;
+        for (let q = 0; q < nbp; q++) s2 += before[v + q * ldv + r] * before[w + q * ldv + c] + before[w + q * ldv + r] * before[v + q * ldv + c];
+        const want = before[i] - s2;
+        err = Math.max(err, Math.abs(mem[i] - want));
+        mx = Math.max(mx, Math.abs(want));
+      } else if (!(off >= 0 && r < k && c < k)) {
+        // outside the leading k×k block (stride padding, V, W, guard cells): untouched
+        expect(mem[i]).toBe(before[i]);
+      }
+    }
+    expect(err / mx).toBeLessThan(1e-14);
+  });
   test('bad arguments throw instead of touching memory', () => {
     // (messages, not constructors: the addon's errors come from another realm than jest's)
     const RangeError = /sizes do not match/, TypeError = /expected a Float32Array/;
@@ -191,6 +214,12 @@ describe('wasm engine: bad input gets a typed error', () => {
     expect(() => addon.gram(W, 0, 3, 4, new Float64Array(8), 4, 1)).toThrow(RangeError); // G too short
     expect(() => addon.gram(W, 0, 3, 4, G as unknown as Float64Array, 4, 0)).toThrow(RangeError);
     expect(() => addon.gram(new Int32Array(12) as unknown as Float32Array, 0, 3, 4, G, 4, 1)).toThrow(TypeError);
+    const mem = new Float64Array(100);
+    expect(() => addon.syr2k(mem, 0, 11, 11, 0, 0, 11, 1, 1)).toThrow(RangeError); // an 11×11 G (stride 11) needs 121 values
+    expect(() => addon.syr2k(mem, 0, 8, 10, 0, 0, 10, 1, 1)).toThrow(RangeError); // ldg < k
+    expect(() => addon.syr2k(mem, 0, 10, 10, 95, 0, 10, 1, 1)).toThrow(RangeError); // V runs past the end
+    expect(() => addon.syr2k(mem, 0, 10, 10, 0, 0, 10, 0, 1)).toThrow(RangeError); // nbp 0
+    expect(() => addon.syr2k(new Float32Array(100) as unknown as Float64Array, 0, 10, 10, 0, 0, 10, 1, 1)).toThrow(/expected a Float64Array/);
   });
   test('NaN in a large W still gives NON_FINITE through the engine', () => {
     const be = createWasmSpectrumBackend({ threads: 2 });
