@@ -9,8 +9,12 @@
  * Pipeline (float64 throughout; float32 input is promoted while packing, so every product is exact):
  * packed SYRK Gram on all threads → blocked Householder tridiagonalization (LAPACK dsytrd/dlatrd
  * scheme: BLAS-2 symv split over threads, BLAS-3 rank-2·nb update with the Gram's tile kernel) →
- * implicit QL (values only). Threads are `worker_threads` sharing one `WebAssembly.Memory`; the
- * main thread drives them through atomics, so the API stays synchronous.
+ * root-free implicit QL (values only). Threads are `worker_threads` sharing one
+ * `WebAssembly.Memory`; the main thread drives them through atomics, so the API stays synchronous.
+ *
+ * On Linux x86-64 with AVX-512 the BLAS-3 steps (the Gram and the rank-2·nb updates) run instead on
+ * a small prebuilt N-API addon (`native/gram_native.c` → `assets/esdlab-gram-linux-x64-avx512.node`,
+ * 512-bit FMAs, its own pthreads); see {@link WasmSpectrumOptions.nativeGram}.
  */
 import * as fs from 'fs';
 import * as path from 'path';
