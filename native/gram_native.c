@@ -1,5 +1,5 @@
 /*
- * esdlab native Gram accelerator (Linux x86-64 with AVX-512F; an optional N-API addon).
+ * esdlab native accelerator (Linux x86-64; an optional N-API addon, built for AVX-512F and for AVX2+FMA).
  *
  * Computes the lower triangle of G = XᵀX for the spectrum engine, where X (K×M) is W itself
  * (orient 0: W is K×M row-major) or Wᵀ (orient 1: W is M×K row-major), W float32 or float64.
@@ -26,6 +26,21 @@
 #include <node_api.h>
 
 #define KC 256 /* depth of a pack block */
+
+/* 8-double moves of the packing and the tile write-back, per instruction set */
+#if defined(__AVX512F__)
+#define PACK8_F32(d, s) _mm512_storeu_pd((d), _mm512_cvtps_pd(_mm256_loadu_ps(s)))
+#define PACK8_F64(d, s) _mm512_storeu_pd((d), _mm512_loadu_pd(s))
+#define ADD8(g, s) _mm512_storeu_pd((g), _mm512_add_pd(_mm512_loadu_pd(g), _mm512_loadu_pd(s)))
+#define SUB8(g, s) _mm512_storeu_pd((g), _mm512_sub_pd(_mm512_loadu_pd(g), _mm512_loadu_pd(s)))
+#elif defined(__AVX2__) && defined(__FMA__)
+#define PACK8_F32(d, s) do { _mm256_storeu_pd((d), _mm256_cvtps_pd(_mm_loadu_ps(s))); _mm256_storeu_pd((d) + 4, _mm256_cvtps_pd(_mm_loadu_ps((s) + 4))); } while (0)
+#define PACK8_F64(d, s) do { _mm256_storeu_pd((d), _mm256_loadu_pd(s)); _mm256_storeu_pd((d) + 4, _mm256_loadu_pd((s) + 4)); } while (0)
+#define ADD8(g, s) do { _mm256_storeu_pd((g), _mm256_add_pd(_mm256_loadu_pd(g), _mm256_loadu_pd(s))); _mm256_storeu_pd((g) + 4, _mm256_add_pd(_mm256_loadu_pd((g) + 4), _mm256_loadu_pd((s) + 4))); } while (0)
+#define SUB8(g, s) do { _mm256_storeu_pd((g), _mm256_sub_pd(_mm256_loadu_pd(g), _mm256_loadu_pd(s))); _mm256_storeu_pd((g) + 4, _mm256_sub_pd(_mm256_loadu_pd((g) + 4), _mm256_loadu_pd((s) + 4))); } while (0)
+#else
+#error "build with -mavx512f, or -mavx2 -mfma"
+#endif
 #define NC 32  /* B panels per cache chunk (256 columns) */
 
 typedef struct {
@@ -46,13 +61,13 @@ static void pack_block(const Task *t, double *pk, int64_t k0, int64_t kc, int64_
       if (t->f32) {
         const float *src = (const float *)t->w + (k0 + k) * M;
         int64_t p = 0;
-        for (; p < np && 8 * p + 8 <= M; p++) _mm512_storeu_pd(dst + p * 8 * kc, _mm512_cvtps_pd(_mm256_loadu_ps(src + 8 * p)));
+        for (; p < np && 8 * p + 8 <= M; p++) PACK8_F32(dst + p * 8 * kc, src + 8 * p);
         for (; p < np; p++)
           for (int a = 0; a < 8; a++) dst[p * 8 * kc + a] = 8 * p + a < M ? (double)src[8 * p + a] : 0.0;
       } else {
         const double *src = (const double *)t->w + (k0 + k) * M;
         int64_t p = 0;
-        for (; p < np && 8 * p + 8 <= M; p++) _mm512_storeu_pd(dst + p * 8 * kc, _mm512_loadu_pd(src + 8 * p));
+        for (; p < np && 8 * p + 8 <= M; p++) PACK8_F64(dst + p * 8 * kc, src + 8 * p);
         for (; p < np; p++)
           for (int a = 0; a < 8; a++) dst[p * 8 * kc + a] = 8 * p + a < M ? src[8 * p + a] : 0.0;
       }
@@ -77,6 +92,7 @@ static void pack_block(const Task *t, double *pk, int64_t k0, int64_t kc, int64_
   }
 }
 
+#if defined(__AVX512F__)
 /* C[8 × (8·nb)] += A-panel · (B-panels J, J+1)ᵀ over depth kc into acc (row r, col c at acc[r*16+c]) */
 static inline void tile8x16(const double *a, const double *b0, const double *b1, int64_t kc, double *out) {
   __m512d c00 = _mm512_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -119,6 +135,34 @@ static inline void tile8x8(const double *a, const double *b0, int64_t kc, double
   _mm512_storeu_pd(out + 64, c4); _mm512_storeu_pd(out + 80, c5); _mm512_storeu_pd(out + 96, c6); _mm512_storeu_pd(out + 112, c7);
 }
 
+#else
+/* AVX2 + FMA (16 ymm registers): 4×8 register tiles, 8 accumulators; the 8×8 and 8×16 tiles are
+ * made of them. Same packs, same results layout (acc row stride 16). */
+static inline void tile4x8(const double *a, const double *b, int64_t kc, double *out) {
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int64_t k = 0; k < kc; k++, a += 8, b += 8) {
+    const __m256d x0 = _mm256_loadu_pd(b), x1 = _mm256_loadu_pd(b + 4);
+    __m256d s = _mm256_broadcast_sd(a);
+    c00 = _mm256_fmadd_pd(s, x0, c00); c01 = _mm256_fmadd_pd(s, x1, c01);
+    s = _mm256_broadcast_sd(a + 1); c10 = _mm256_fmadd_pd(s, x0, c10); c11 = _mm256_fmadd_pd(s, x1, c11);
+    s = _mm256_broadcast_sd(a + 2); c20 = _mm256_fmadd_pd(s, x0, c20); c21 = _mm256_fmadd_pd(s, x1, c21);
+    s = _mm256_broadcast_sd(a + 3); c30 = _mm256_fmadd_pd(s, x0, c30); c31 = _mm256_fmadd_pd(s, x1, c31);
+  }
+  _mm256_storeu_pd(out + 0, c00); _mm256_storeu_pd(out + 4, c01);
+  _mm256_storeu_pd(out + 16, c10); _mm256_storeu_pd(out + 20, c11);
+  _mm256_storeu_pd(out + 32, c20); _mm256_storeu_pd(out + 36, c21);
+  _mm256_storeu_pd(out + 48, c30); _mm256_storeu_pd(out + 52, c31);
+}
+static inline void tile8x8(const double *a, const double *b0, int64_t kc, double *out) {
+  tile4x8(a, b0, kc, out);
+  tile4x8(a + 4, b0, kc, out + 64);
+}
+static inline void tile8x16(const double *a, const double *b0, const double *b1, int64_t kc, double *out) {
+  tile8x8(a, b0, kc, out);
+  tile8x8(a, b1, kc, out + 8);
+}
+#endif
+
 /* G[8I.., 8J..] += acc (8 rows × w columns, acc row stride 16), clipped to M */
 static inline void add_block(const Task *t, const double *acc, int64_t I, int64_t J, int w) {
   const int64_t r0 = 8 * I, c0 = 8 * J, M = t->M;
@@ -129,7 +173,7 @@ static inline void add_block(const Task *t, const double *acc, int64_t I, int64_
     double *g = t->g + (r0 + r) * t->ldg + c0;
     const double *s = acc + 16 * r;
     int c = 0;
-    for (; c + 8 <= cols; c += 8) _mm512_storeu_pd(g + c, _mm512_add_pd(_mm512_loadu_pd(g + c), _mm512_loadu_pd(s + c)));
+    for (; c + 8 <= cols; c += 8) ADD8(g + c, s + c);
     for (; c < cols; c++) g[c] += s[c];
   }
 }
@@ -151,7 +195,7 @@ static inline void sub_block(double *G, int64_t ldg, int64_t k, const double *ac
     double *g = G + (r0 + r) * ldg + c0;
     const double *s = acc + 16 * r;
     int c = 0;
-    for (; c + 8 <= cols; c += 8) _mm512_storeu_pd(g + c, _mm512_sub_pd(_mm512_loadu_pd(g + c), _mm512_loadu_pd(s + c)));
+    for (; c + 8 <= cols; c += 8) SUB8(g + c, s + c);
     for (; c < cols; c++) g[c] -= s[c];
   }
 }

@@ -61,30 +61,38 @@ export interface WasmSpectrumOptions {
   minParallel?: number;
   /**
    * Run the BLAS-3 work — the Gram matrix and the rank-2k updates of the tridiagonalization — on the
-   * native accelerator (`assets/esdlab-gram-linux-x64-avx512.node`: 512-bit fused multiply-adds,
-   * ~3.5× the WebAssembly kernels per core). `'auto'` (default) and `true`: when the platform is
-   * Linux x86-64, the CPU lists `avx512f` and the addon loads; otherwise (and with `false`, or env
-   * `ESDLAB_NATIVE_GRAM=0`) everything runs in WebAssembly. Used for Gram orders ≥ 64. The symmetric
+   * native accelerator (`assets/esdlab-gram-linux-x64-{avx512,avx2}.node`: 512-bit fused
+   * multiply-adds, ~3.5× the WebAssembly kernels per core; the AVX2 build ~1.7×). `'auto'` (default)
+   * and `true`: when the platform is Linux x86-64, the CPU has the build's instructions (avx512f; or
+   * avx2 and fma) and the addon loads; otherwise (and with `false`, or env `ESDLAB_NATIVE_GRAM=0`)
+   * everything runs in WebAssembly. Used for Gram orders ≥ 64. The symmetric
    * products, the reflectors and QL always run in WebAssembly. Both routes accumulate in float64 and
    * meet the same accuracy contract; they round differently, so `info().nativeGram` records which
    * one ran.
    */
   nativeGram?: boolean | 'auto';
+  /**
+   * Which native build to use: `'auto'` (default: AVX-512 if the CPU has it, else AVX2), or one of
+   * them (used only if the CPU has it). Env `ESDLAB_NATIVE_ISA` sets the default.
+   */
+  nativeIsa?: NativeIsa | 'auto';
 }
 
 /** What a backend instance runs on (recorded by benchmarks). */
 export interface WasmSpectrumInfo {
   /**
    * Backend name: `wasm-simd` or `wasm-simd-fma` (fused multiply-adds round differently), with
-   * `+avx512` when the native accelerator does the Gram matrix and the rank-2k updates.
+   * `+avx512` or `+avx2` when the native accelerator does the Gram matrix and the rank-2k updates.
    */
   name: string;
   /** Threads used for large matrices. */
   threads: number;
   /** True when the FMA (relaxed SIMD) build runs. */
   fma: boolean;
-  /** True when the Gram matrix and rank-2k updates (order ≥ 64) run on the native AVX-512 accelerator. */
+  /** True when the Gram matrix and rank-2k updates (order ≥ 64) run on the native accelerator. */
   nativeGram: boolean;
+  /** The native accelerator's build in use (`avx512` or `avx2`), or null. */
+  nativeIsa: NativeIsa | null;
   /** Panel width of the tridiagonalization. */
   panel: number;
   /** Depth of the Gram blocks. */
@@ -156,26 +164,47 @@ interface NativeGram {
   syr2k(mem: Float64Array, g: number, ldg: number, k: number, v: number, w: number, ldv: number, nbp: number, threads: number): void;
 }
 const NATIVE_MIN_ORDER = 64;
-let nativeGram: NativeGram | null | undefined;
+/** Instruction sets the native accelerator is built for. */
+export type NativeIsa = 'avx512' | 'avx2';
+const nativeModules = new Map<NativeIsa, NativeGram | null>();
+let cpuFlags: string | null = null;
 /**
- * Loads the native Gram accelerator once: only on Linux x86-64 whose CPU lists avx512f (the addon
- * is compiled for it and would fault elsewhere), unless `ESDLAB_NATIVE_GRAM=0`. Any failure to load
- * (missing file, older glibc) leaves the WebAssembly Gram in charge.
+ * The native accelerator for this CPU, loaded once per instruction set: only on Linux x86-64, the
+ * AVX-512 build when /proc/cpuinfo lists avx512f, else the AVX2 build when it lists avx2 and fma (each
+ * would fault on a CPU without its instructions), unless `ESDLAB_NATIVE_GRAM=0`. `want` (or env
+ * `ESDLAB_NATIVE_ISA`) asks for one build, still only if the CPU has it. Any failure to load (missing
+ * file, older glibc) leaves everything in WebAssembly.
  */
-function loadNativeGram(): NativeGram | null {
-  if (nativeGram !== undefined) return nativeGram;
-  nativeGram = null;
+function loadNativeGram(want: NativeIsa | 'auto' = 'auto'): { mod: NativeGram; isa: NativeIsa } | null {
   if (process.env.ESDLAB_NATIVE_GRAM === '0' || process.platform !== 'linux' || process.arch !== 'x64') return null;
-  try {
-    const flags = /^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
-    if (!flags || !/\savx512f(\s|$)/.test(flags[1])) return null;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(assetPath('esdlab-gram-linux-x64-avx512.node')) as NativeGram;
-    if (typeof mod.gram === 'function' && typeof mod.syr2k === 'function') nativeGram = mod;
-  } catch (e) {
-    if (process.env.ESDLAB_DEBUG) console.error('esdlab: native Gram accelerator not loaded:', e);
+  if (cpuFlags === null) {
+    try {
+      cpuFlags = /^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+    } catch {
+      cpuFlags = '';
+    }
   }
-  return nativeGram;
+  const has = (f: string): boolean => new RegExp(`\\s${f}(\\s|$)`).test(cpuFlags as string);
+  const env = process.env.ESDLAB_NATIVE_ISA;
+  const asked = want !== 'auto' ? want : env === 'avx512' || env === 'avx2' ? env : 'auto';
+  const canAvx512 = has('avx512f'), canAvx2 = has('avx2') && has('fma');
+  const isa: NativeIsa | null = asked === 'avx512' ? (canAvx512 ? 'avx512' : null)
+    : asked === 'avx2' ? (canAvx2 ? 'avx2' : null)
+      : canAvx512 ? 'avx512' : canAvx2 ? 'avx2' : null;
+  if (!isa) return null;
+  if (!nativeModules.has(isa)) {
+    let mod: NativeGram | null = null;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const m = require(assetPath(`esdlab-gram-linux-x64-${isa}.node`)) as NativeGram;
+      if (typeof m.gram === 'function' && typeof m.syr2k === 'function') mod = m;
+    } catch (e) {
+      if (process.env.ESDLAB_DEBUG) console.error('esdlab: native accelerator not loaded:', e);
+    }
+    nativeModules.set(isa, mod);
+  }
+  const mod = nativeModules.get(isa);
+  return mod ? { mod, isa } : null;
 }
 
 let relaxedFlagTried = false;
@@ -318,9 +347,10 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   let disposed = false;
   let ran = false;
   let threadsBroken = false;
-  const native = options.nativeGram === false ? null : loadNativeGram();
+  const loaded = options.nativeGram === false ? null : loadNativeGram(options.nativeIsa ?? 'auto');
+  const native = loaded ? loaded.mod : null;
   nativeForSyr2k = native;
-  const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (native ? '+avx512' : '');
+  const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (loaded ? `+${loaded.isa}` : '');
   let nativeGramSeconds = 0;
 
   const u32 = (): Uint32Array => new Uint32Array(memory.buffer, job, JOB_BYTES / 4);
@@ -459,7 +489,7 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
       const sync = { mainWaits: c[8], mainTimeouts: c[9], workerSleeps: c[10], workerChunks: c[11] };
       const j = u32();
       const last = ran ? { gram: j[F.usGram] / 1e6 + nativeGramSeconds, tridiagonal: j[F.usTri] / 1e6, ql: j[F.usQl] / 1e6, qlIterations: j[F.qlIters] } : null;
-      return { name, threads, disposed, startedThreads: runningThreads(), fma, nativeGram: native !== null, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
+      return { name, threads, disposed, startedThreads: runningThreads(), fma, nativeGram: native !== null, nativeIsa: loaded ? loaded.isa : null, panel: nb, depth: kcDefault, memoryBytes: memory.buffer.byteLength, last, sync };
     },
     dispose: (): void => {
       if (disposed) return;
