@@ -260,6 +260,17 @@ static int64_t tri_bound(int64_t P, int t, int T) {
   return (int64_t)((double)P * sqrt((double)t / (double)T) + 0.5);
 }
 
+/* runs fn on tasks[0..n): tasks 1.. on new threads (here, if a thread cannot start), task 0 here; joins */
+static void run_all(void *(*fn)(void *), void *tasks, size_t size, int n) {
+  pthread_t tids[64];
+  int started[64] = {0};
+  char *base = (char *)tasks;
+  for (int t = 1; t < n; t++) started[t] = pthread_create(&tids[t], NULL, fn, base + (size_t)t * size) == 0;
+  for (int t = 1; t < n; t++) if (!started[t]) fn(base + (size_t)t * size);
+  fn(base);
+  for (int t = 1; t < n; t++) if (started[t]) pthread_join(tids[t], NULL);
+}
+
 /* gram(w: Float32Array|Float64Array, orient, K, M, g: Float64Array (SharedArrayBuffer view ok), ldg, threads) */
 static napi_value Gram(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -292,19 +303,12 @@ static napi_value Gram(napi_env env, napi_callback_info info) {
   const int64_t P = (M + 7) / 8;
   if (threads > P) threads = P > 0 ? (int)P : 1;
   Task tasks[64];
-  pthread_t tids[64];
-  int started[64] = {0};
   for (int t = 0; t < threads; t++) {
     tasks[t] = (Task){ wdata, wt == napi_float32_array, orient, K, M, ldg, (double *)gdata, tri_bound(P, t, threads), tri_bound(P, t + 1, threads), 0 };
   }
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tids[t], NULL, run_task, &tasks[t]) == 0;
-  for (int t = 1; t < threads; t++) if (!started[t]) run_task(&tasks[t]); /* no thread: do it here */
-  run_task(&tasks[0]);
-  int err = tasks[0].err;
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(tids[t], NULL);
-    err |= tasks[t].err;
-  }
+  run_all(run_task, tasks, sizeof(Task), threads);
+  int err = 0;
+  for (int t = 0; t < threads; t++) err |= tasks[t].err;
   if (err) {
     napi_throw_error(env, "OUT_OF_MEMORY", "gram: cannot allocate the pack buffers");
     return NULL;
@@ -367,13 +371,8 @@ static napi_value Syr2k(napi_env env, napi_callback_info info) {
   }
   if (threads > P) threads = (int)P;
   Syr2kTask tasks[64];
-  pthread_t tids[64];
-  int started[64] = {0};
   for (int t = 0; t < threads; t++) tasks[t] = (Syr2kTask){ M + g, ldg, k, depth, pa, pb, tri_bound(P, t, threads), tri_bound(P, t + 1, threads) };
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tids[t], NULL, run_syr2k, &tasks[t]) == 0;
-  for (int t = 1; t < threads; t++) if (!started[t]) run_syr2k(&tasks[t]);
-  run_syr2k(&tasks[0]);
-  for (int t = 1; t < threads; t++) if (started[t]) pthread_join(tids[t], NULL);
+  run_all(run_syr2k, tasks, sizeof(Syr2kTask), threads);
   free(pa);
   free(pb);
   napi_value undef;
