@@ -43,7 +43,8 @@ typedef struct {
   uint32_t kc;      /* depth of a Gram pack block */
   uint32_t nthreads;
   uint32_t ctrl;    /* synchronisation words: 16 shared, then 16 per thread (see S_*) */
-  uint32_t pack[8]; /* per-thread Gram pack buffers (Mp*kc doubles) */
+  uint32_t pack;    /* the Gram pack, shared by all threads (Mp*kc doubles) */
+  uint32_t unused_[7]; /* (were per-thread packs; kept so later field offsets stay put) */
   uint32_t y[8];    /* symv accumulators, one per chunk (Mp doubles each) */
   uint32_t d, e;    /* outputs: diagonal (M) and off-diagonal (M) of the tridiagonal, then eigenvalues in d */
   uint32_t wp;      /* W panel of dlatrd: 2·nb rows of Mp doubles (the last panel may be up to 2nb wide) */
@@ -275,13 +276,13 @@ static inline int32_t *sync_words(const Job *j) { return P(int32_t, j->ctrl); }
  * pack: OP_PACK (panels split evenly), then OP_GRAM (lower tile rows split by equal tile counts) */
 static void gram_pack_chunk(Job *j, uint32_t idx, uint32_t n) {
   const uint32_t P4 = j->Mp / 4, p0 = (uint32_t)((uint64_t)P4 * idx / n), p1 = (uint32_t)((uint64_t)P4 * (idx + 1) / n);
-  if (p0 < p1) pack_block(j, P(double, j->pack[0]), j->op_k0, j->op_kc, p0, p1);
+  if (p0 < p1) pack_block(j, P(double, j->pack), j->op_k0, j->op_kc, p0, p1);
 }
 static void gram_chunk(Job *j, uint32_t idx, uint32_t n) {
   const uint32_t P4 = j->Mp / 4;
   const uint32_t lo = tri_bound(P4, idx, n), hi = tri_bound(P4, idx + 1, n);
   if (lo >= hi) return;
-  const double *pk = P(const double, j->pack[0]);
+  const double *pk = P(const double, j->pack);
   tiles_lower(pk, pk, j->op_kc, P(double, j->g), j->Mp, lo, hi, 0);
 }
 
@@ -394,7 +395,7 @@ static void syr2k_chunk(Job *j, uint32_t idx, uint32_t n) {
   tiles_lower(P(const double, j->pa), P(const double, j->pb), 2 * j->nb, P(double, j->g), j->Mp, lo, hi, 1);
 }
 
-static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n, uint32_t t) {
+static void run_chunk(Job *j, int32_t op, uint32_t idx, uint32_t n) {
   if (op == OP_GRAM) gram_chunk(j, idx, n);
   else if (op == OP_PACK) gram_pack_chunk(j, idx, n);
   else if (op == OP_SYMV) symv_chunk(j, idx, n);
@@ -414,7 +415,7 @@ static uint32_t grab_chunks(Job *j, uint32_t t, int32_t seq) {
     const uint32_t idx = t == 0 ? front : n - 1 - back;
     if (!__atomic_compare_exchange_n(tag, &w, w + (t == 0 ? 1u : 0x100u), 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
     /* chunk idx of publication seq is ours, and seq stays current until we report it done */
-    run_chunk(j, aload(&S[S_OP]), idx, n, t);
+    run_chunk(j, aload(&S[S_OP]), idx, n);
     ran++;
     const int32_t done = __atomic_add_fetch(&S[S_DONE], 1, __ATOMIC_SEQ_CST);
     if (t != 0 && (uint32_t)done == n && aload(&S[S_MAINSLEEP])) __builtin_wasm_memory_atomic_notify(&S[S_DONE], 1);
@@ -427,7 +428,7 @@ static void parallel(Job *j, int32_t op, uint32_t n) {
   int32_t *S = sync_words(j);
   const uint32_t T = j->nthreads;
   if (T <= 1 || n <= 1 || n > 255) { /* inline, no publication (n > 255 never happens) */
-    for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n, 0);
+    for (uint32_t i = 0; i < n; i++) run_chunk(j, op, i, n);
     return;
   }
   const int32_t seq = (S[S_PUB] + 1) & 0x3fffffff;

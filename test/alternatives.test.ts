@@ -19,8 +19,6 @@
  *    (truncated power law λ on quakes), on boundary optima (lognormal_positive μ → 0, TPL α → 1),
  *    and in the curved valleys of the stretched exponential (β → 0) and lognormal (σ → ∞).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import {
   ALTERNATIVE_DISTRIBUTIONS,
   DistributionName,
@@ -33,33 +31,11 @@ import {
 } from '../src/core/alternatives';
 import { createRng } from '../src/core/rng';
 import { isEsdlabError } from '../src/core/errors';
+import { loadCase, refCases, type RefCase } from './helpers/alternativesReference';
 
-interface RefDist {
-  params: Record<string, number>;
-  logLikelihood: number;
-  exactLogLikelihood?: number | null;
-}
-interface RefCase {
-  name: string;
-  discrete: boolean;
-  xmin: number;
-  xmax: number | null;
-  alpha: number;
-  nTail: number;
-  file: string;
-  factor: number;
-  distributions: Record<string, RefDist>;
-}
-
-const ROOT = path.join(__dirname, '..');
-const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'reference/alternatives/powerlaw.json'), 'utf8')) as { cases: RefCase[] };
-const continuous = ref.cases.filter((c) => !c.discrete);
-const discrete = ref.cases.filter((c) => c.discrete);
-
-function load(c: RefCase): number[] {
-  const v = fs.readFileSync(path.join(ROOT, c.file), 'utf8').trim().split(/\r?\n/).map(Number);
-  return c.factor === 1 ? v : v.map((x) => x * c.factor);
-}
+const continuous = refCases.filter((c) => !c.discrete);
+const discrete = refCases.filter((c) => c.discrete);
+const load = loadCase;
 
 const ALL: DistributionName[] = ['power_law', ...ALTERNATIVE_DISTRIBUTIONS];
 const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);

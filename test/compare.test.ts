@@ -16,8 +16,6 @@
  *    (quakes, exact value in the reference file); our lognormal reaches its supremum, the power-law
  *    limit σ → ∞, so R = 0 and p = 1: the data cannot tell a lognormal from the power law.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { DistributionName, cutTail, fitDistribution, logLikelihoods } from '../src/core/alternatives';
 import {
   LOG_LIKELIHOOD_FLOOR,
@@ -30,32 +28,11 @@ import {
 } from '../src/core/compare';
 import { erfc } from '../src/core/specialFunctions';
 import { isEsdlabError } from '../src/core/errors';
+import { loadCase, refCases, type RefCase } from './helpers/alternativesReference';
 
-interface RefCmp {
-  R: number;
-  p: number;
-  normalizedR: number;
-  pNestedFalse: number;
-}
-interface RefCase {
-  name: string;
-  discrete: boolean;
-  xmin: number;
-  xmax: number | null;
-  alpha: number;
-  file: string;
-  factor: number;
-  distributions: Record<string, { params: Record<string, number>; logLikelihood: number; exactLogLikelihood?: number | null }>;
-  comparisons: Record<string, RefCmp>;
-}
-const ROOT = path.join(__dirname, '..');
-const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'reference/alternatives/powerlaw.json'), 'utf8')) as { cases: RefCase[] };
-const load = (c: RefCase): number[] => {
-  const v = fs.readFileSync(path.join(ROOT, c.file), 'utf8').trim().split(/\r?\n/).map(Number);
-  return c.factor === 1 ? v : v.map((x) => x * c.factor);
-};
+const load = loadCase;
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
-const cases = ref.cases.filter((c) => c.xmax === null);
+const cases = refCases.filter((c) => c.xmax === null);
 const underflow = (c: RefCase, name: string): boolean =>
   name.startsWith('lognormal') && (Math.log(c.xmin) - c.distributions[name].params.mu) / (Math.SQRT2 * c.distributions[name].params.sigma) > 26;
 // powerlaw's discrete stretched exponential loses ~1e-8 relative in its CDF differences (see alternatives.test.ts)

@@ -104,30 +104,15 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-// One loop per array type keeps each loop monomorphic (a loop that sees both types runs ~5× slower).
-function firstNonFinite32(d: Float32Array): number {
-  for (let i = 0; i < d.length; i++) { const v = d[i]; if (v - v !== 0) return i; }
-  return -1;
-}
-function firstNonFinite64(d: Float64Array): number {
-  for (let i = 0; i < d.length; i++) { const v = d[i]; if (v - v !== 0) return i; }
-  return -1;
-}
 /** Index of the first NaN/±Inf entry of `d`, or -1. */
 export function firstNonFinite(d: NumericArray): number {
-  return d instanceof Float32Array ? firstNonFinite32(d) : firstNonFinite64(d);
-}
-function firstNonzero32(d: Float32Array): number {
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return i;
-  return -1;
-}
-function firstNonzero64(d: Float64Array): number {
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return i;
+  for (let i = 0; i < d.length; i++) { const v = d[i]; if (v - v !== 0) return i; }
   return -1;
 }
 /** Index of the first non-zero entry of `d` (NaN counts as non-zero), or -1. */
 export function firstNonzero(d: NumericArray): number {
-  return d instanceof Float32Array ? firstNonzero32(d) : firstNonzero64(d);
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return i;
+  return -1;
 }
 
 /**

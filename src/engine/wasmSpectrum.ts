@@ -319,12 +319,14 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   }
   // the rank-2k updates of the tridiagonalization call back into the host when the native
   // accelerator is on (see native/spectrum.c host_syr2k); `syr2kThreads` is set per matrix
+  const loaded = options.nativeGram === false ? null : loadNativeGram(options.nativeIsa ?? 'auto');
+  const native = loaded ? loaded.mod : null;
   let syr2kThreads = 1;
   let syr2kFailed = false;
   const hostSyr2k = (g: number, ldg: number, k: number, v: number, w: number, nbp: number): number => {
-    if (!nativeForSyr2k || syr2kFailed) return 1;
+    if (!native || syr2kFailed) return 1;
     try {
-      nativeForSyr2k.syr2k(new Float64Array(memory.buffer), g / 8, ldg, k, v / 8, w / 8, ldg, nbp, syr2kThreads);
+      native.syr2k(new Float64Array(memory.buffer), g / 8, ldg, k, v / 8, w / 8, ldg, nbp, syr2kThreads);
       return 0;
     } catch (e) {
       // nothing was written (arguments are checked first): let the WebAssembly kernels do it, from now on
@@ -333,7 +335,6 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
       return 1;
     }
   };
-  let nativeForSyr2k: NativeGram | null = null;
   const inst = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now(), syr2k: hostSyr2k } });
   const ex = inst.exports as unknown as {
     spectrum_run(job: number): number;
@@ -347,9 +348,6 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
   let disposed = false;
   let ran = false;
   let threadsBroken = false;
-  const loaded = options.nativeGram === false ? null : loadNativeGram(options.nativeIsa ?? 'auto');
-  const native = loaded ? loaded.mod : null;
-  nativeForSyr2k = native;
   const name = (fma ? 'wasm-simd-fma' : 'wasm-simd') + (loaded ? `+${loaded.isa}` : '');
   let nativeGramSeconds = 0;
 
@@ -423,15 +421,15 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     const wBytes = useNative ? 0 : data.length * (isF32 ? 4 : 8);
     const pW = take(wBytes);
     const pG = take(Mp * Mp * 8);
-    const pPack: number[] = [];
     const pY: number[] = [];
-    pPack.push(take(Mp * kc * 8)); // one Gram pack, shared by all threads
+    const pPack = take(Mp * kc * 8); // one Gram pack, shared by all threads
     for (let q = 0; q < 8; q++) pY.push(take(Mp * 8));
     const pD = take(Mp * 8), pE = take(Mp * 8);
     const pWp = take(2 * nb * Mp * 8);
     const pPa = take(Mp * 2 * nb * 8), pPb = take(Mp * 2 * nb * 8);
     const pTau = take(Math.max(4 * nb, 4) * 8);
     ensureBytes(off);
+    nativeGramSeconds = 0;
     if (useNative) {
       const t0 = performance.now();
       const g = new Float64Array(memory.buffer, pG, Mp * Mp);
@@ -451,13 +449,12 @@ export function createWasmSpectrumBackend(options: WasmSpectrumOptions = {}): Wa
     j.fill(0);
     j[F.w] = pW; j[F.dtype] = isF32 ? 1 : 0; j[F.orient] = orient; j[F.K] = K; j[F.M] = M; j[F.Mp] = Mp;
     j[F.g] = pG; j[F.kc] = kc; j[F.nthreads] = nthreads; j[F.ctrl] = job + JOB_BYTES;
-    j[F.pack] = pPack[0];
+    j[F.pack] = pPack;
     for (let q = 0; q < 8; q++) j[F.y + q] = pY[q];
     j[F.d] = pD; j[F.e] = pE; j[F.wp] = pWp; j[F.pa] = pPa; j[F.pb] = pPb; j[F.nb] = nb; j[F.tau] = pTau;
     j[F.gramReady] = useNative ? 1 : 0;
     j[F.nativeSyr2k] = useNative ? 1 : 0;
     syr2kThreads = T;
-    if (!useNative) nativeGramSeconds = 0;
     const st = ex.spectrum_run(job);
     ran = true;
     if (st === 2) throw new EsdlabError('NON_FINITE', 'the Gram matrix has a non-finite entry (NaN/Inf in W, or overflow)');

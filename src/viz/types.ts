@@ -5,6 +5,7 @@
  * the kernel-free fallback and the HTML report can all be fed from the same plain JSON.
  * @packageDocumentation
  */
+import type { PowerLawFit } from '../core/powerlaw';
 
 /**
  * A vega-lite v5 specification as plain JSON. Typed loosely on purpose: the package must import in a
@@ -12,21 +13,11 @@
  */
 export type VegaLiteSpec = { [key: string]: unknown };
 
-/** The power-law fit shown by the explorer (a subset of the core's `PowerLawFit`). */
-export interface FitView {
-  /** Power-law exponent α of p(λ) ∝ λ^−α. */
-  alpha: number;
-  /** Lower bound of the fitted tail. */
-  xmin: number;
-  /** Upper bound of the fitted tail, or null when the tail runs to the largest eigenvalue. */
-  xmax: number | null;
-  /** Kolmogorov–Smirnov distance of the fit. */
-  D: number;
-  /** Standard error of α, (α − 1)/√nTail. */
-  sigma: number;
-  /** Number of eigenvalues in [xmin, xmax]. */
-  nTail: number;
-}
+/**
+ * The power-law fit shown by the explorer: the core's `PowerLawFit` fields α, xmin, xmax (null when
+ * the tail runs to the largest eigenvalue), D, sigma and nTail.
+ */
+export type FitView = Pick<PowerLawFit, 'alpha' | 'xmin' | 'xmax' | 'D' | 'sigma' | 'nTail'>;
 
 /** Marchenko–Pastur bulk parameters for the overlay (λ = eigenvalues of WᵀW/N, Q = N/M ≥ 1). */
 export interface MpView {
